@@ -1,0 +1,57 @@
+# The two entry points of the README: `make run` and `make test`.
+# Both create .venv with the Python found as $(PYTHON) (3.11 or newer).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONFIG ?= config.example.toml
+SINCE  ?= 2000-01-01
+
+.PHONY: run test lint typecheck pytest install dev bench report-example clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+## run: backfill the bundled example data through both flows, then show status
+run: install
+	$(BIN)/connector --config $(CONFIG) backfill handoff --since $(SINCE)
+	$(BIN)/connector --config $(CONFIG) backfill outcomes --since $(SINCE)
+	$(BIN)/connector --config $(CONFIG) status
+
+## test: lint, type checks and the whole test suite (SQLite and PostgreSQL)
+test: lint typecheck pytest
+
+lint: dev
+	$(BIN)/ruff check connector adapters tests
+	$(BIN)/ruff format --check connector adapters
+
+typecheck: dev
+	$(BIN)/mypy --strict connector adapters
+
+pytest: dev
+	$(BIN)/python -m pytest -q
+
+## bench: the benchmarks of bench/README.md at a size that runs in minutes
+bench: dev
+	$(BIN)/python bench/dedupe.py 100000 --queries 1000
+	$(BIN)/python -m bench.hubspot_bench
+	$(BIN)/python bench/csv_throughput.py
+
+report-example: dev
+	$(BIN)/python scripts/report_example.py
+
+clean:
+	rm -rf $(VENV) state out .pytest_cache .mypy_cache .ruff_cache

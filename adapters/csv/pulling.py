@@ -1,0 +1,194 @@
+"""Pulling pages from one export file or from an inbox folder, with resumable cursors.
+
+One file: the cursor holds the file's checksum, the last line read and the newest
+update time, so a kill mid-file resumes mid-file and a re-exported file is read
+from the newest time on (inclusively).
+
+Inbox: every file is read once, in name order (a file interrupted mid-way first).
+A file is marked processed in the ledger and moved to the archive only by the
+pull *after* the one that read its last page, from the cursor the flow committed:
+marking on read would lose the file's last page if the run died before committing
+it. Without a ledger the cursor itself keeps the checksums of processed files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from adapters.csv.inbox import archive_file, file_digest, list_inbox
+from adapters.csv.ledger import FileLedger
+from adapters.csv.scan import scan_file
+from adapters.csv.settings import CsvReadSettings
+from adapters.protocol import Cursor, Entity, Page
+from connector.errors import ConfigError
+
+__all__ = ["load_cursor", "pull_file", "pull_inbox"]
+
+log = structlog.get_logger(__name__)
+
+
+def load_cursor(cursor: Cursor | None, *, where: str) -> dict[str, Any]:
+    """Parse a stored cursor; an empty or absent one means "from the start".
+
+    Raises:
+        ConfigError: the cursor was not written by the CSV adapter.
+    """
+    if not cursor:
+        return {}
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        state = None
+    if not isinstance(state, dict):
+        raise ConfigError(
+            f"the stored cursor of {where} is not a CSV adapter cursor: "
+            f"{cursor[:80]!r}",
+            hint="the adapter of this system changed; run a backfill (full pull) "
+            "to start it from the beginning",
+            context={"source": where},
+        )
+    return state
+
+
+def pull_file(
+    system: str, entity: Entity, spec: CsvReadSettings, state: Mapping[str, Any]
+) -> Iterator[Page]:
+    """Pages of the single export file ``spec.path``, resuming from ``state``."""
+    digest = file_digest(spec.path)
+    same_file = state.get("sha") == digest
+    skip_through = int(state.get("line", 0)) if same_file else 0
+    newest = _time(state.get("updated"))
+    since = newest if spec.skip_older and not same_file else None
+    for chunk in scan_file(
+        system,
+        entity,
+        spec,
+        spec.path,
+        skip_through=skip_through,
+        since=since,
+        newest=newest,
+    ):
+        unchanged = same_file and chunk.line == skip_through
+        if chunk.eof and unchanged and not (chunk.records or chunk.errors):
+            return  # nothing new since the cursor: no page, no cursor move
+        cursor = {"sha": digest, "line": chunk.line, "updated": _iso(chunk.newest)}
+        yield Page(chunk.records, _dump(cursor), chunk.errors)
+
+
+def pull_inbox(
+    system: str,
+    entity: Entity,
+    spec: CsvReadSettings,
+    state: Mapping[str, Any],
+    *,
+    ledger: FileLedger | None,
+    full: bool = False,
+) -> Iterator[Page]:
+    """Pages of every unprocessed file of the inbox folder ``spec.path``.
+
+    ``state`` must be the cursor the flow committed; ``full`` re-reads every file
+    still in the inbox, processed or not.
+    """
+    folder = spec.path
+    finished = [] if full else [_Done.load(e) for e in state.get("done", [])]
+    for done in finished:
+        if ledger is not None:
+            ledger.mark_processed(system, done.sha, str(folder / done.name), done.rows)
+        if spec.archive is not None:
+            _archive(folder / done.name, spec.archive, done.sha)
+    remembered = [] if ledger is not None else finished
+    current = None if full else state.get("sha")
+    newest = None if full else _time(state.get("updated"))
+    files = [
+        (path, file_digest(path))
+        for path in list_inbox(
+            folder, spec.pattern, min_age_seconds=spec.min_age_seconds
+        )
+    ]
+    files.sort(key=lambda item: item[1] != current)  # stable: name order otherwise
+    seen = {done.sha for done in remembered}
+    yielded = False
+    for path, sha in files:
+        if sha in seen:
+            continue
+        seen.add(sha)
+        if ledger is not None and not full and ledger.is_processed(system, sha):
+            log.info("csv_inbox_file_already_processed", file=str(path), sha=sha)
+            if spec.archive is not None:
+                _archive(path, spec.archive, sha)
+            continue
+        resume = sha == current
+        floor = _time(state.get("floor")) if resume else newest
+        for chunk in scan_file(
+            system,
+            entity,
+            spec,
+            path,
+            skip_through=int(state.get("line", 0)) if resume else 0,
+            rows=int(state.get("rows", 0)) if resume else 0,
+            since=floor if spec.skip_older else None,
+            newest=newest,
+        ):
+            newest = chunk.newest
+            if chunk.eof:
+                remembered = [*remembered, _Done(sha, path.name, chunk.rows)]
+                at: dict[str, Any] = {"sha": None, "line": 0, "rows": 0, "floor": None}
+            else:
+                at = {
+                    "sha": sha,
+                    "line": chunk.line,
+                    "rows": chunk.rows,
+                    "floor": _iso(floor),
+                }
+            cursor = {
+                "done": [d.dump() for d in remembered],
+                "updated": _iso(newest),
+                **at,
+            }
+            yield Page(chunk.records, _dump(cursor), chunk.errors)
+            yielded = True
+    if not yielded and finished and ledger is not None:
+        # Nothing new to read, but the confirmed files must leave the cursor.
+        cursor = {"done": [], "updated": _iso(newest), "sha": None, "line": 0}
+        yield Page([], _dump({**cursor, "rows": 0, "floor": None}), [])
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A file read to its end: its checksum, name in the inbox and data rows."""
+
+    sha: str
+    name: str
+    rows: int
+
+    @classmethod
+    def load(cls, entry: Any) -> _Done:
+        return cls(str(entry["sha"]), str(entry["name"]), int(entry["rows"]))
+
+    def dump(self) -> dict[str, Any]:
+        return {"sha": self.sha, "name": self.name, "rows": self.rows}
+
+
+def _archive(path: Path, archive: Path, sha: str) -> None:
+    moved = archive_file(path, archive, sha)
+    if moved is not None:
+        log.info("csv_inbox_file_archived", file=str(path), archived_as=str(moved))
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dump(cursor: Mapping[str, Any]) -> str:
+    return json.dumps(cursor, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,163 @@
+"""Turning one CSV file into page-sized chunks of records and row errors.
+
+Both read modes (one export file, an inbox of files) scan files the same way;
+they differ only in how they build the cursor around each chunk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from adapters.csv.reader import CsvRow, read_rows
+from adapters.csv.settings import CsvReadSettings
+from adapters.csv.timestamps import parse_timestamp
+from adapters.protocol import Entity, Record, RowError
+
+__all__ = ["Chunk", "scan_file"]
+
+_DELETED_VALUES = frozenset({"1", "true", "yes", "y", "deleted", "archived", "削除"})
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Up to a page of results and where in the file they end.
+
+    Attributes:
+        records: well-formed rows as records.
+        errors: malformed rows, located by ``file:line``.
+        line: the last physical line consumed (resume after it).
+        rows: data rows of the file consumed so far, this chunk included.
+        newest: the newest ``updated_at`` read so far, if any (compared as times:
+            ISO strings with different offsets do not sort chronologically).
+        eof: the file has been read to its end.
+    """
+
+    records: list[Record] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    line: int = 0
+    rows: int = 0
+    newest: datetime | None = None
+    eof: bool = False
+
+
+def scan_file(
+    system: str,
+    entity: Entity,
+    spec: CsvReadSettings,
+    path: Path,
+    *,
+    skip_through: int = 0,
+    rows: int = 0,
+    since: datetime | None = None,
+    newest: datetime | None = None,
+) -> Iterator[Chunk]:
+    """Yield chunks of at most ``spec.page_size`` results, the last one with eof.
+
+    Lines up to ``skip_through`` were read before and are skipped. Rows updated
+    before ``since`` are dropped (counted, not returned); rows without a time
+    always pass, as they cannot be placed.
+
+    Raises:
+        ConfigError: the file cannot be opened or lacks a configured column.
+    """
+    zone = ZoneInfo(spec.timezone)
+    required = tuple(
+        c
+        for c in (
+            spec.id_column,
+            spec.updated_column,
+            spec.merged_ids_column,
+            spec.deleted_column,
+        )
+        if c
+    )
+    chunk = Chunk(line=skip_through, rows=rows, newest=newest)
+    for item in read_rows(
+        path,
+        encoding=spec.encoding,
+        delimiter=spec.delimiter,
+        quotechar=spec.quotechar,
+        required_columns=required,
+    ):
+        line = _line_of(item)
+        if line <= skip_through:
+            continue
+        chunk.line = line
+        chunk.rows += 1
+        parsed = (
+            item
+            if isinstance(item, RowError)
+            else _to_record(system, entity, item, path, zone, spec)
+        )
+        if isinstance(parsed, RowError):
+            chunk.errors.append(parsed)
+        elif since is None or parsed.updated_at is None or parsed.updated_at >= since:
+            chunk.records.append(parsed)
+            stamp = parsed.updated_at
+            if stamp is not None and (chunk.newest is None or stamp > chunk.newest):
+                chunk.newest = stamp
+        if len(chunk.records) + len(chunk.errors) >= spec.page_size:
+            yield chunk
+            chunk = Chunk(line=chunk.line, rows=chunk.rows, newest=chunk.newest)
+    chunk.eof = True
+    yield chunk
+
+
+def _to_record(
+    system: str,
+    entity: Entity,
+    row: CsvRow,
+    path: Path,
+    zone: ZoneInfo,
+    spec: CsvReadSettings,
+) -> Record | RowError:
+    location = f"{path.name}:{row.line}"
+    record_id = row.cells[spec.id_column].strip()
+    if not record_id:
+        return RowError(
+            location,
+            f"empty id column {spec.id_column!r}",
+            json.dumps(row.cells, ensure_ascii=False),
+        )
+    updated_at = None
+    if spec.updated_column:
+        text = row.cells[spec.updated_column].strip()
+        if text:
+            try:
+                updated_at = parse_timestamp(text, zone)
+            except ValueError as exc:
+                return RowError(
+                    location,
+                    f"bad date in column {spec.updated_column!r}: {exc}",
+                    json.dumps(row.cells, ensure_ascii=False),
+                )
+    merged: tuple[str, ...] = ()
+    if spec.merged_ids_column:
+        merged = tuple(
+            i.strip() for i in row.cells[spec.merged_ids_column].split(";") if i.strip()
+        )
+    deleted = bool(
+        spec.deleted_column
+        and row.cells[spec.deleted_column].strip().lower() in _DELETED_VALUES
+    )
+    return Record(
+        system=system,
+        entity=entity,
+        id=record_id,
+        fields=row.cells,
+        updated_at=updated_at,
+        deleted=deleted,
+        merged_ids=merged,
+        location=location,
+    )
+
+
+def _line_of(item: CsvRow | RowError) -> int:
+    if isinstance(item, CsvRow):
+        return item.line
+    return int(item.location.rsplit(":", 1)[1])

@@ -1,0 +1,89 @@
+"""The composition root: settings in, store and adapters out, built once, lazily.
+
+CLI commands, the daemon and tests all start from an :class:`App`, so there is one
+place that decides how the pieces are wired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+
+from adapters.protocol import Adapter
+from connector.config import Settings, load_settings
+from connector.registry import build_adapter
+from connector.store import StateStore
+from connector.store.ledger import StoreFileLedger
+
+__all__ = ["App", "System"]
+
+System = Literal["ma", "sfa"]
+"""The two sides of the sync, as named in config."""
+
+
+@dataclass
+class App:
+    """A configured connector instance.
+
+    Attributes:
+        settings: the validated settings.
+        base_dir: folder of the config file; relative paths resolve against it.
+        config_path: the config file, for messages.
+        transports: httpx transports to inject per system (tests use fakes).
+    """
+
+    settings: Settings
+    base_dir: Path
+    config_path: Path
+    transports: dict[str, httpx.BaseTransport] = field(default_factory=dict)
+    _store: StateStore | None = field(default=None, init=False, repr=False)
+    _adapters: dict[str, Adapter] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def from_config(cls, path: Path | None = None, **overrides: Any) -> App:
+        """Load settings (see :func:`connector.config.load_settings`) into an App."""
+        settings, base_dir = load_settings(path, **overrides)
+        from connector.config import find_config_path
+
+        return cls(settings, base_dir, find_config_path(path))
+
+    @property
+    def store(self) -> StateStore:
+        """The state store, migrated to the current schema on first use."""
+        if self._store is None:
+            store = StateStore(self.settings.state.url, base_dir=self.base_dir)
+            store.migrate()
+            self._store = store
+        return self._store
+
+    def adapter(self, system: System) -> Adapter:
+        """The adapter of ``ma`` or ``sfa``, built on first use."""
+        if system not in self._adapters:
+            section = self.settings.ma if system == "ma" else self.settings.sfa
+            self._adapters[system] = build_adapter(
+                system,
+                section,
+                base_dir=self.base_dir,
+                source=str(self.config_path),
+                transport=self.transports.get(system),
+                ledger=StoreFileLedger(lambda: self.store),
+            )
+        return self._adapters[system]
+
+    @property
+    def mappings_dir(self) -> Path:
+        """The mapping folder, resolved against the config's folder."""
+        path = self.settings.mappings.dir
+        return path if path.is_absolute() else self.base_dir / path
+
+    def close(self) -> None:
+        """Close adapters and the store."""
+        for adapter in self._adapters.values():
+            adapter.close()
+        self._adapters.clear()
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -1,0 +1,62 @@
+"""``connector config check``: show the effective config, secrets masked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from pydantic import BaseModel, SecretStr
+from rich.console import Console
+
+from connector.app import App
+from connector.logging import MASK
+from connector.registry import validate_adapter_settings
+
+__all__ = ["app", "effective_config"]
+
+app = typer.Typer(help="Inspect and validate the configuration.", no_args_is_help=True)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return MASK if value.get_secret_value() else ""
+    if isinstance(value, BaseModel):
+        return {k: _masked(getattr(value, k)) for k in type(value).model_fields}
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def effective_config(connector: App) -> dict[str, Any]:
+    """The settings as they will be used, with every secret masked.
+
+    Each system section is validated by its adapter's own model first, so what is
+    printed is exactly what the adapters will get.
+    """
+    settings = connector.settings
+    result: dict[str, Any] = _masked(settings)
+    for system in ("ma", "sfa"):
+        section = getattr(settings, system)
+        typed = validate_adapter_settings(
+            system, section, source=str(connector.config_path)
+        )
+        result[system] = {"adapter": section.adapter, **_masked(typed)}
+    from connector.store import StateStore
+
+    result["state"]["url"] = StateStore(
+        settings.state.url, base_dir=connector.base_dir
+    ).safe_url
+    return result
+
+
+@app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Validate the config and print it as it will be used (secrets masked)."""
+    connector = App.from_config(ctx.obj["config"])
+    Console().print_json(json.dumps(effective_config(connector), ensure_ascii=False))
+    typer.echo(f"config ok: {connector.config_path}", err=True)

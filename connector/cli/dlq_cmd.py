@@ -1,0 +1,93 @@
+"""``connector dlq list|retry|drop``: the records that could not be synced."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from connector.app import App
+from connector.errors import UsageError
+from connector.logging import scrub
+from connector.store import deadletters
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Inspect, retry or drop dead-lettered records.", no_args_is_help=True
+)
+
+FlowOption = Annotated[
+    str | None, typer.Option("--flow", help="Only this flow (handoff or outcomes).")
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    flow: FlowOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 200,
+) -> None:
+    """List dead letters: id, flow, record, kind, reason, attempts, status, error."""
+    connector = App.from_config(ctx.obj["config"])
+    with connector.store.read() as conn:
+        rows = deadletters.list_dead_letters(conn, flow=flow, limit=limit)
+    if as_json:
+        for row in rows:
+            typer.echo(scrub(json.dumps(row, ensure_ascii=False, default=str)))
+        return
+    table = Table(title=f"dead letters ({len(rows)})")
+    for column in (
+        "id",
+        "flow",
+        "record",
+        "kind",
+        "reason",
+        "tries",
+        "status",
+        "error",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["flow"],
+            row["record_key"],
+            row["kind"],
+            row["reason"],
+            str(row["attempts"]),
+            row["status"],
+            scrub(row["error"])[:300],
+        )
+    Console().print(table)
+
+
+@app.command("retry")
+def retry(
+    ctx: typer.Context,
+    ids: Annotated[list[int] | None, typer.Argument(help="Dead-letter ids.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every dead letter.")] = False,
+) -> None:
+    """Make dead letters due now (parked ones too); the next run retries them."""
+    if not ids and not all_:
+        raise UsageError("name dead-letter ids or pass --all", hint="see `dlq list`")
+    connector = App.from_config(ctx.obj["config"])
+    with connector.store.transaction() as conn:
+        count = deadletters.schedule_retry(conn, None if all_ else ids)
+    typer.echo(f"{count} dead letter(s) will be retried on the next run")
+
+
+@app.command("drop")
+def drop(
+    ctx: typer.Context,
+    ids: Annotated[list[int], typer.Argument(help="Dead-letter ids to give up on.")],
+) -> None:
+    """Delete dead letters a human has dealt with."""
+    connector = App.from_config(ctx.obj["config"])
+    with connector.store.transaction() as conn:
+        count = deadletters.drop_dead_letters(conn, ids)
+    typer.echo(f"{count} dead letter(s) dropped")

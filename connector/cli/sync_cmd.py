@@ -1,0 +1,261 @@
+"""``connector sync FLOW`` and ``connector backfill FLOW --since DATE``."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from connector.app import App
+from connector.cli.progress_view import progress_display
+from connector.errors import UsageError
+from connector.flows import FLOWS, RunSummary, run_flow
+from connector.flows.progress import ProgressListener
+from connector.leases import acquire_lease, cli_holder, dead_cli_holder, keep_alive
+
+__all__ = ["backfill", "print_summary", "sync"]
+
+FlowArg = Annotated[
+    str, typer.Argument(help="handoff (MA -> SFA) or outcomes (SFA -> MA).")
+]
+DryRun = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Show what would change; write nothing anywhere."),
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
+
+def _check_flow(flow: str) -> None:
+    if flow not in FLOWS:
+        raise UsageError(
+            f"unknown flow {flow!r}", hint=f"use one of: {', '.join(sorted(FLOWS))}"
+        )
+
+
+def _parse_date(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(value), time())
+        except ValueError:
+            raise UsageError(
+                f"{option} {value!r} is not a date",
+                hint="use YYYY-MM-DD or an ISO 8601 timestamp",
+            ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def print_summary(summary: RunSummary, *, as_json: bool = False) -> None:
+    """Print a run's counts (and dry-run samples) for a person or a script."""
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "flow": summary.flow,
+                    "run_id": summary.run_id,
+                    "mode": summary.mode,
+                    "dry_run": summary.dry_run,
+                    "status": summary.status,
+                    "message": summary.message,
+                    "counts": dict(sorted(summary.counts.items())),
+                    "samples": summary.samples,
+                },
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return
+    console = Console()
+    title = f"{summary.flow} ({summary.mode}{', dry run' if summary.dry_run else ''})"
+    table = Table(title=title, show_header=True)
+    table.add_column("count")
+    table.add_column("records", justify="right")
+    for name, value in sorted(summary.counts.items()):
+        table.add_row(name, f"{value:,}")
+    console.print(table)
+    console.print(_headline(summary), markup=False)
+    for sample in summary.samples:
+        _print_sample(console, sample)
+    console.print(f"status: [bold]{summary.status}[/]  run: {summary.run_id}")
+    if summary.message:
+        console.print(summary.message, markup=False)
+    if summary.dead_lettered:
+        console.print(
+            f"{summary.dead_lettered} record(s) went to the dead-letter store: "
+            "see `connector dlq list`",
+            markup=False,
+        )
+
+
+def _headline(summary: RunSummary) -> str:
+    """Counts of created, updated, unchanged and dead-lettered in one line."""
+    counts = summary.counts
+    if summary.dry_run:
+        parts = [
+            f"would create {counts['would_create']:,}",
+            f"would update {counts['would_update']:,}",
+        ]
+    else:
+        parts = [f"created {counts['created']:,}", f"updated {counts['updated']:,}"]
+    parts += [
+        f"unchanged {counts['unchanged']:,}",
+        f"dead-lettered {summary.dead_lettered:,}",
+    ]
+    requests = [
+        f"{name.partition(':')[2]} {value:,}"
+        for name, value in sorted(counts.items())
+        if name.startswith("requests:")
+    ]
+    if requests:
+        parts.append(f"API requests: {', '.join(requests)}")
+    return " | ".join(parts)
+
+
+def _print_sample(console: Console, sample: dict[str, object]) -> None:
+    """One sampled change as field-level diffs: current value -> new value."""
+    target = sample.get("target")
+    where = f" ({target})" if target else ""
+    console.print(
+        f"would {sample.get('action')} {sample.get('key')}{where}:", markup=False
+    )
+    changes = sample.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        console.print("  (no field changes)", markup=False)
+        return
+    for name, change in changes.items():
+        before, after = change.get("from"), change.get("to")
+        shown = "(blank)" if before in (None, "") else repr(before)
+        console.print(f"  {name}: {shown} -> {after!r}", markup=False)
+
+
+def _run_leased(
+    app: App,
+    flow: str,
+    *,
+    dry_run: bool,
+    mode: Literal["sync", "backfill"] = "sync",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress: ProgressListener | None = None,
+) -> RunSummary:
+    """Run a flow under its lease, so a command never races the daemon.
+
+    A dry run writes nothing, the lease table included, so it takes no lease.
+    SIGTERM/SIGINT ask the run to stop after the batch in hand.
+    """
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set())
+        for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        if dry_run:
+            return run_flow(
+                app,
+                flow,
+                mode=mode,
+                dry_run=True,
+                since=since,
+                until=until,
+                stop=stop,
+                progress=progress,
+            )
+        daemon = app.settings.daemon
+        holder = daemon.replica_id or cli_holder()
+        lease = acquire_lease(
+            app.store,
+            flow,
+            holder,
+            ttl=timedelta(seconds=daemon.lease_ttl_seconds),
+            is_dead=dead_cli_holder,
+        )
+        if lease is None:
+            raise UsageError(
+                f"flow {flow!r} is running elsewhere (its lease is held)",
+                hint="wait for that run to finish (`connector status` shows the "
+                "holder); a run that was killed frees it within "
+                f"{daemon.lease_ttl_seconds:g} s (daemon.lease_ttl_seconds)",
+            )
+        try:
+            with keep_alive(
+                lease, every=daemon.heartbeat_seconds, on_lost=lambda _: stop.set()
+            ):
+                return run_flow(
+                    app,
+                    flow,
+                    mode=mode,
+                    since=since,
+                    until=until,
+                    stop=stop,
+                    lease=lease,
+                    progress=progress,
+                )
+        finally:
+            lease.release()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def sync(
+    ctx: typer.Context,
+    flow: FlowArg,
+    dry_run: DryRun = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Run one flow once, from its cursor (exit 1 if records were dead-lettered)."""
+    _check_flow(flow)
+    app = App.from_config(ctx.obj["config"])
+    try:
+        summary = _run_leased(app, flow, dry_run=dry_run)
+    finally:
+        app.close()
+    print_summary(summary, as_json=as_json)
+    raise typer.Exit(summary.exit_code)
+
+
+def backfill(
+    ctx: typer.Context,
+    flow: FlowArg,
+    since: Annotated[
+        str, typer.Option("--since", help="Oldest change to include (YYYY-MM-DD).")
+    ],
+    until: Annotated[
+        str | None, typer.Option("--until", help="Stop before this date.")
+    ] = None,
+    dry_run: DryRun = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Re-sync history through full listings, checkpointing after every batch.
+
+    Killed and started again with the same dates, it resumes from its checkpoint.
+    Progress shows as a bar on a terminal and as log lines otherwise; a backfill
+    that meets an API budget stops cleanly with a forecast of the runs left.
+    """
+    _check_flow(flow)
+    start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
+    app = App.from_config(ctx.obj["config"])
+    try:
+        with progress_display(Console(stderr=True)) as listener:
+            summary = _run_leased(
+                app,
+                flow,
+                mode="backfill",
+                dry_run=dry_run,
+                since=start,
+                until=end,
+                progress=listener,
+            )
+    finally:
+        app.close()
+    print_summary(summary, as_json=as_json)
+    raise typer.Exit(summary.exit_code)

@@ -1,0 +1,390 @@
+"""Settings: one TOML file, overridden by the environment, validated up front.
+
+Precedence (highest first): keyword arguments (tests), environment variables
+``CONNECTOR_A__B``, files in ``/run/secrets``, the TOML file, defaults. Each system
+section (``[ma]``, ``[sfa]``) names its adapter; the adapter's own settings model
+validates the rest of the section (see :mod:`connector.registry`). Relative paths
+resolve against the config file's folder, so a config works from any directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from typing_extensions import override
+
+from connector.errors import ConfigError, MappingError
+
+__all__ = [
+    "DEFAULT_CONFIG_PATH",
+    "BudgetSettings",
+    "BudgetsSettings",
+    "DaemonSettings",
+    "FlowSettings",
+    "FlowsSettings",
+    "LoggingSettings",
+    "MappingsSettings",
+    "ServerSettings",
+    "Settings",
+    "StateSettings",
+    "SystemSettings",
+    "find_config_path",
+    "format_validation_error",
+    "load_settings",
+    "load_toml_model",
+]
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+"""Where the config is looked for when neither --config nor CONNECTOR_CONFIG says."""
+
+_toml_path: ContextVar[Path | None] = ContextVar("_toml_path", default=None)
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class StateSettings(BaseModel):
+    """Where the state store lives: a SQLite file by default, PostgreSQL by URL."""
+
+    model_config = _FROZEN
+
+    url: str = "sqlite:///state/connector.db"
+    """SQLAlchemy URL: ``sqlite:///relative/path.db`` or ``postgresql+psycopg://...``."""
+
+    @field_validator("url")
+    @classmethod
+    def _known_dialect(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError(
+                "use sqlite:///path/to/state.db or postgresql+psycopg://user@host/db"
+            )
+        return value
+
+
+class SystemSettings(BaseModel):
+    """One side of the sync: which adapter, plus that adapter's own settings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    adapter: str
+    """Adapter name: ``csv``, ``rest``, ``hubspot`` or a registered plugin."""
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The adapter-specific keys of this section."""
+        return dict(self.model_extra or {})
+
+
+class FlowSettings(BaseModel):
+    """How and when one flow runs."""
+
+    model_config = _FROZEN
+
+    enabled: bool = True
+    schedule: str = "every 5m"
+    """``every 30s|5m|1h`` or a crontab line such as ``cron */10 * * * *``."""
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+    overlap_seconds: int = Field(default=300, ge=0)
+    """Each pull re-reads this much before the cursor (clock skew, index lag)."""
+    max_attempts: int = Field(default=5, ge=1)
+    """Automatic dead-letter retries before a record is parked for a human."""
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str) -> str:
+        from connector.schedule import parse_schedule
+
+        parse_schedule(value)
+        return value
+
+
+class FlowsSettings(BaseModel):
+    """The two flows: handoff (MA -> SFA) and outcomes (SFA -> MA)."""
+
+    model_config = _FROZEN
+
+    handoff: FlowSettings = FlowSettings()
+    outcomes: FlowSettings = FlowSettings()
+
+
+class BudgetSettings(BaseModel):
+    """One system's API request budget per window, shared with other integrations.
+
+    ``sync`` runs (and the daemon) may use the window's budget down to ``reserve``;
+    ``backfill`` runs stop earlier, keeping ``backfill_reserve`` more for the
+    regular flows. Both are shares of ``requests``. Counts live in the state store,
+    so a daily quota survives restarts (see :mod:`connector.budget`).
+    """
+
+    model_config = _FROZEN
+
+    requests: int = Field(ge=1)
+    """Requests the system allows per window (the whole quota, not our share)."""
+    window: str = "1d"
+    """Window length: ``30m``, ``1h``, ``1d``...; windows start at midnight."""
+    timezone: str = "UTC"
+    """Time zone whose midnight starts the windows (the system's reset time)."""
+    reserve: float = Field(default=0.2, ge=0, lt=1)
+    """Share left for the customer's other integrations; no run touches it."""
+    backfill_reserve: float = Field(default=0.3, ge=0, lt=1)
+    """Further share that backfills leave for handoff and outcomes."""
+
+    @field_validator("window")
+    @classmethod
+    def _valid_window(cls, value: str) -> str:
+        from connector.budget import parse_window
+
+        parse_window(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "unknown time zone; use an IANA name such as UTC or Asia/Tokyo"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _shares_leave_room(self) -> BudgetSettings:
+        if self.reserve + self.backfill_reserve >= 1:
+            raise ValueError(
+                "reserve + backfill_reserve must stay below 1, or a backfill "
+                "could never send a request"
+            )
+        return self
+
+
+class BudgetsSettings(BaseModel):
+    """API budgets per system; a system without one is not limited by count."""
+
+    model_config = _FROZEN
+
+    ma: BudgetSettings | None = None
+    sfa: BudgetSettings | None = None
+
+
+class MappingsSettings(BaseModel):
+    """Where the admin-edited mapping files live."""
+
+    model_config = _FROZEN
+
+    dir: Path = Path("mappings")
+
+
+class ServerSettings(BaseModel):
+    """The status/metrics HTTP server of the daemon (loopback unless told)."""
+
+    model_config = _FROZEN
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+
+
+class DaemonSettings(BaseModel):
+    """How ``connector run`` shares work, stays alive and shuts down."""
+
+    model_config = _FROZEN
+
+    replica_id: str = ""
+    """Name of this replica in leases and logs; empty means ``hostname-pid``."""
+    grace_seconds: float = Field(default=30, gt=0)
+    """After SIGTERM, how long the batch in hand may take before the process exits."""
+    lease_ttl_seconds: float = Field(default=60, gt=0)
+    """A flow's lease lapses this long after its holder's last heartbeat."""
+    heartbeat_seconds: float = Field(default=10, gt=0)
+    """How often leases are renewed and the health record is rewritten."""
+    misfire_grace_seconds: int = Field(default=300, ge=1)
+    """A scheduled run this late is skipped (missed runs are coalesced into one)."""
+    health_file: Path | None = None
+    """Health record for ``connector status --health``; default: the temp folder."""
+
+    @model_validator(mode="after")
+    def _heartbeat_below_ttl(self) -> DaemonSettings:
+        if self.heartbeat_seconds * 2 > self.lease_ttl_seconds:
+            raise ValueError(
+                "heartbeat_seconds must be at most half of lease_ttl_seconds, "
+                "or one late heartbeat loses the lease"
+            )
+        return self
+
+
+class LoggingSettings(BaseModel):
+    """Log level and format (JSON lines when stdout is not a terminal)."""
+
+    model_config = _FROZEN
+
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["auto", "json", "console"] = "auto"
+
+
+class Settings(BaseSettings):
+    """The whole configuration of one connector instance."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONNECTOR_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        secrets_dir="/run/secrets" if Path("/run/secrets").is_dir() else None,
+    )
+
+    ma: SystemSettings
+    """The marketing-automation side (HubSpot, CSV...)."""
+    sfa: SystemSettings
+    """The sales side (REST SFA, CSV...)."""
+    state: StateSettings = StateSettings()
+    mappings: MappingsSettings = MappingsSettings()
+    flows: FlowsSettings = FlowsSettings()
+    budgets: BudgetsSettings = BudgetsSettings()
+    server: ServerSettings = ServerSettings()
+    daemon: DaemonSettings = DaemonSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @classmethod
+    @override
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Env beats /run/secrets beats the TOML file beats defaults."""
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            file_secret_settings,
+        ]
+        path = _toml_path.get()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def find_config_path(explicit: Path | None) -> Path:
+    """Resolve the config file: --config, then CONNECTOR_CONFIG, then ./config.toml.
+
+    Raises:
+        ConfigError: the file does not exist (says where we looked).
+    """
+    env = os.environ.get("CONNECTOR_CONFIG")
+    path = explicit or (Path(env) if env else DEFAULT_CONFIG_PATH)
+    if not path.is_file():
+        origin = (
+            "--config" if explicit else "CONNECTOR_CONFIG" if env else "the default"
+        )
+        raise ConfigError(
+            f"config file not found: {path} (from {origin})",
+            hint="copy config.example.toml to config.toml, or pass --config PATH",
+            context={"file": str(path)},
+        )
+    return path
+
+
+def format_validation_error(error: ValidationError, source: str) -> list[str]:
+    """Turn pydantic's report into one line per problem: file, key, value, fix."""
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        value = item.get("input")
+        shown = "{...}" if isinstance(value, dict) else repr(value)
+        if item["type"] == "missing":
+            shown = "(missing)"
+        if any(s in key.lower() for s in ("token", "password", "secret")):
+            shown = "'**********'"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key; remove it or check its spelling"
+        elif item["type"] == "missing":
+            message = "required key is missing; add it"
+        lines.append(f"{source}: {key}: bad value {shown}: {message}")
+    return lines
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> tuple[Settings, Path]:
+    """Load and validate the settings; return them with the config's folder.
+
+    Raises:
+        ConfigError: the file is missing, is not TOML, or a value is invalid; its
+            ``problems`` hold one line per bad key.
+    """
+    config_path = find_config_path(path)
+    token = _toml_path.set(config_path)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = format_validation_error(exc, str(config_path))
+        raise ConfigError(
+            f"{len(problems)} problem(s) in the configuration",
+            hint="fix each key listed, then run `connector config check`",
+            context={"file": str(config_path)},
+            problems=problems,
+        ) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise ConfigError(
+            f"{config_path} is not valid TOML: {exc}",
+            hint="fix the syntax at the line shown",
+            context={"file": str(config_path)},
+        ) from None
+    finally:
+        _toml_path.reset(token)
+    return settings, config_path.resolve().parent
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def load_toml_model(path: Path, model: type[_Model], *, hint: str) -> _Model:
+    """Load an admin-edited TOML file under ``mappings/`` into ``model``.
+
+    A missing file means the model's defaults (every such file is optional).
+
+    Raises:
+        MappingError: the file is not TOML (with line and column) or has unknown or
+            invalid keys; ``problems`` holds one ``file: key: ...`` line per key.
+    """
+    if not path.exists():
+        return model()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return model.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(
+            f"{path}: not valid TOML: {exc}",
+            hint="fix the syntax at the line shown",
+            context={"file": str(path)},
+            problems=[f"{path}: {exc}"],
+        ) from None
+    except ValidationError as exc:
+        problems = format_validation_error(exc, str(path))
+        raise MappingError(
+            f"{len(problems)} problem(s) in {path.name}",
+            hint=hint,
+            context={"file": str(path)},
+            problems=problems,
+        ) from None

@@ -1,0 +1,93 @@
+"""Flow runs: when each started and ended, how, and what it counted."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from connector.store.schema import runs
+
+__all__ = ["finish_run", "last_runs", "recent_runs", "start_run"]
+
+
+def start_run(
+    conn: Connection,
+    flow: str,
+    mode: str,
+    *,
+    mapping_version: str | None = None,
+    holder: str | None = None,
+) -> str:
+    """Record that a run began; return its id (also the log's ``run_id``)."""
+    run_id = str(uuid.uuid4())
+    conn.execute(
+        insert(runs).values(
+            id=run_id,
+            flow=flow,
+            mode=mode,
+            started_at=datetime.now(UTC),
+            status="running",
+            counts="{}",
+            mapping_version=mapping_version,
+            holder=holder,
+        )
+    )
+    return run_id
+
+
+def finish_run(
+    conn: Connection,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    *,
+    error: str | None = None,
+) -> None:
+    """Record how a run ended: ok, partial (dead letters), failed or stopped."""
+    conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(
+            ended_at=datetime.now(UTC),
+            status=status,
+            counts=json.dumps(dict(counts), sort_keys=True),
+            error=error,
+        )
+    )
+
+
+def last_runs(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The latest run of each flow, keyed by flow name."""
+    latest = (
+        select(runs.c.flow, func.max(runs.c.started_at).label("started_at"))
+        .group_by(runs.c.flow)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(runs).join(
+            latest,
+            (runs.c.flow == latest.c.flow) & (runs.c.started_at == latest.c.started_at),
+        )
+    )
+    result = {}
+    for row in rows:
+        item = dict(row._mapping)
+        item["counts"] = json.loads(item["counts"] or "{}")
+        result[item["flow"]] = item
+    return result
+
+
+def recent_runs(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent runs of all flows, newest first."""
+    rows = conn.execute(select(runs).order_by(runs.c.started_at.desc()).limit(limit))
+    result = []
+    for row in rows:
+        item = dict(row._mapping)
+        item["counts"] = json.loads(item["counts"] or "{}")
+        result.append(item)
+    return result
