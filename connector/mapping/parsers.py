@@ -1,0 +1,252 @@
+"""Parsing transforms: phones, dates and times, numbers, yes/no.
+
+Each raises :class:`~connector.mapping.transform_types.TransformError` for input it
+cannot read, and nothing else, so a bad cell dead-letters one record.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from connector.mapping.transform_types import (
+    Transform,
+    TransformContext,
+    TransformError,
+    lift_text,
+)
+
+__all__ = [
+    "bool_",
+    "date_",
+    "datetime_",
+    "decimal_",
+    "e164",
+    "float_",
+    "format_",
+    "int_",
+    "parse_datetime",
+    "phone_national",
+]
+
+
+def e164(
+    ctx: TransformContext, region: str | None = None, invalid: str = "error"
+) -> Transform:
+    """Phone numbers to E.164 (+81312345678); numbers without +CC use ``region``."""
+    if invalid not in ("error", "keep"):
+        raise ValueError("invalid must be 'error' or 'keep'")
+    home = (region or ctx.phone_region).upper()
+    if home not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {home!r} (use e.g. JP, US, GB)")
+
+    def apply(text: str) -> str | None:
+        raw = unicodedata.normalize("NFKC", text).strip()
+        if not raw:
+            return None
+        try:
+            number = phonenumbers.parse(raw, home)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            if invalid == "keep":
+                return raw
+            raise TransformError(f"{text!r} is not a phone number")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    return lift_text(apply)
+
+
+def phone_national(ctx: TransformContext, region: str | None = None) -> Transform:
+    """Phone numbers in the national format sales dial (03-1234-5678); else kept."""
+    home = (region or ctx.phone_region).upper()
+    if home not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {home!r} (use e.g. JP, US, GB)")
+
+    def apply(text: str) -> str | None:
+        raw = unicodedata.normalize("NFKC", text).strip()
+        try:
+            number = phonenumbers.parse(raw, home)
+        except phonenumbers.NumberParseException:
+            return raw or None
+        if not phonenumbers.is_possible_number(number):
+            return raw or None
+        fmt = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if phonenumbers.region_code_for_number(number) == home
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, fmt)
+
+    return lift_text(apply)
+
+
+_DATE_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y.%m.%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r} (use e.g. Asia/Tokyo)") from None
+
+
+def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
+    """Parse ISO 8601, epoch seconds/milliseconds or Japanese-style dates.
+
+    Values without an offset are taken in ``zone``; the result is always aware.
+
+    Raises:
+        TransformError: the value is not a date in any accepted form.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), zone)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text.isdigit() and 10 <= len(text) <= 13:
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, UTC)
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise TransformError(
+            f"{text[:40]!r} is not a date (use ISO 8601, epoch ms or 2026/10/01 09:30)"
+        )
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def datetime_(ctx: TransformContext, timezone: str | None = None) -> Transform:
+    """Timestamps to aware datetimes; no offset means the file's timezone."""
+    zone = _zone(timezone or ctx.timezone)
+
+    def apply(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return parse_datetime(value, zone)
+
+    return apply
+
+
+def date_(ctx: TransformContext, timezone: str | None = None) -> Transform:
+    """A calendar date, kept as midnight in the zone (Deal.close_date is a datetime)."""
+    zone = _zone(timezone or ctx.timezone)
+
+    def apply(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        local = parse_datetime(value, zone).astimezone(zone)
+        return datetime.combine(local.date(), time(), zone)
+
+    return apply
+
+
+def format_(
+    ctx: TransformContext, pattern: str = "%Y/%m/%d %H:%M", timezone: str | None = None
+) -> Transform:
+    """Datetimes to text in the target's local zone (e.g. 2026/10/01 09:30)."""
+    zone = _zone(timezone or ctx.timezone)
+    datetime(2000, 1, 1, tzinfo=zone).strftime(pattern)  # fail at load on bad patterns
+
+    def apply(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return parse_datetime(value, zone).astimezone(zone).strftime(pattern)
+
+    return apply
+
+
+_NUMBER_JUNK = re.compile(r"[,\s_¥￥$円]")
+
+
+def _decimal_of(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else Decimal(int(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", str(value)))
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise TransformError(f"{str(value)[:40]!r} is not a number") from None
+    if not number.is_finite():
+        raise TransformError(f"{str(value)[:40]!r} is not a finite number")
+    return number
+
+
+def decimal_(_: TransformContext) -> Transform:
+    """Amounts such as "2,500,000", "¥480,000" or "300000円" to Decimal."""
+    return _decimal_of
+
+
+def float_(_: TransformContext) -> Transform:
+    """Numbers (scores) to float, accepting the forms :func:`decimal_` does."""
+
+    def apply(value: Any) -> float | None:
+        number = _decimal_of(value)
+        return None if number is None else float(number)
+
+    return apply
+
+
+def int_(_: TransformContext) -> Transform:
+    """Whole numbers (counts); a fraction is an error rather than truncated."""
+
+    def apply(value: Any) -> int | None:
+        number = _decimal_of(value)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise TransformError(f"{value!r} is not a whole number")
+        return int(number)
+
+    return apply
+
+
+_TRUE = {"true", "yes", "y", "1", "on", "はい", "有", "済"}
+_FALSE = {"false", "no", "n", "0", "off", "いいえ", "無", "未"}
+
+
+def bool_(_: TransformContext) -> Transform:
+    """Yes/no in English or Japanese (はい/いいえ, 有/無); anything else is an error."""
+
+    def apply(value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise TransformError(f"{str(value)[:40]!r} is not yes/no")
+
+    return apply
