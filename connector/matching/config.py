@@ -1,0 +1,298 @@
+"""Loading ``mappings/matching.toml``: the admin says what counts as one person.
+
+The file is parsed into pydantic models (so every bad key is reported with its file
+and dotted path) and then compiled into :class:`MatchRules`, a frozen value the
+matcher reads on every comparison without further validation.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeAlias, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from connector.config import format_validation_error
+from connector.errors import MappingError
+from connector.matching.normalise import EmailPolicy
+
+__all__ = [
+    "FEATURES",
+    "KEY_KINDS",
+    "Feature",
+    "KeyKind",
+    "MatchRules",
+    "Rule",
+    "load_match_rules",
+    "parse_match_rules",
+]
+
+KeyKind: TypeAlias = Literal[
+    "email",
+    "phone",
+    "name",
+    "company",
+    "domain",
+    "local",
+    "name_token",
+    "name_joined",
+    "company_head",
+]
+"""A normalised key of one person: exact rules compare them, blocking groups by them.
+
+``domain`` is only set for corporate domains (never free mail) and ``local`` only
+for personal local parts (never info@, sales@...); ``name_token`` yields one key
+per token of the name, so a typo in one token still shares a block via the other;
+``name_joined`` is the name without spaces in both orders (山田太郎 meets 山田 太郎);
+``company_head`` is the first two characters of the company key, enough to keep a
+block small while tolerating a typo further on in the company name.
+"""
+
+Feature: TypeAlias = Literal[
+    "email",
+    "email_local",
+    "corporate_local",
+    "domain",
+    "phone",
+    "mobile",
+    "name",
+    "company",
+]
+"""A comparison of two people, 0.0 (different) to 1.0 (same), absent when either
+side lacks the value. ``corporate_local`` is the similarity of the local parts when
+both addresses are at the same corporate domain: coworkers share the domain and
+company and often the surname, so a different local part there is evidence *against*
+a match. ``domain`` is absent when either side uses free mail. ``mobile`` is
+``phone`` restricted to mobile numbers: an office's main line is shared by everyone
+there, a mobile number by nobody else."""
+
+KEY_KINDS: tuple[str, ...] = get_args(KeyKind)
+"""Every valid key kind, for messages."""
+
+FEATURES: tuple[str, ...] = get_args(Feature)
+"""Every valid feature name, for messages."""
+
+_DEFAULT_POLICY = EmailPolicy()
+_FORBID = ConfigDict(extra="forbid", frozen=True)
+
+
+class _NormaliseModel(BaseModel):
+    model_config = _FORBID
+
+    default_region: str = Field("JP", min_length=2, max_length=2)
+    plus_addressing: list[str] = Field(default_factory=lambda: ["*"])
+    dots_ignored: list[str] = Field(default_factory=lambda: ["gmail.com"])
+    domain_aliases: dict[str, str] = Field(
+        default_factory=lambda: {"googlemail.com": "gmail.com"}
+    )
+    free_mail_domains: list[str] = Field(default_factory=list)
+    generic_local_parts: list[str] = Field(default_factory=list)
+    extra_legal_forms: list[str] = Field(default_factory=list)
+
+
+class _RuleModel(BaseModel):
+    model_config = _FORBID
+
+    name: str = Field(min_length=1, max_length=64)
+    exact: list[KeyKind] = Field(default_factory=list)
+    blocking: list[str] = Field(default_factory=list)
+    require: dict[Feature, float] = Field(default_factory=dict)
+    veto: dict[Feature, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> _RuleModel:
+        if not self.exact and not self.require:
+            raise ValueError(
+                "a rule needs `exact` keys or `require` thresholds, else it would "
+                "match everyone"
+            )
+        if self.require and not self.blocking and not self.exact:
+            raise ValueError(
+                "a fuzzy rule needs `blocking` keys (e.g. ['company+name_token']) so "
+                "candidates are not all pairs"
+            )
+        for block in self.blocking:
+            for part in block.split("+"):
+                if part not in KEY_KINDS:
+                    raise ValueError(
+                        f"blocking key {block!r}: unknown part {part!r}; use one "
+                        f"or more of {', '.join(KEY_KINDS)} joined by '+'"
+                    )
+        for where in (self.require, self.veto):
+            for feature, threshold in where.items():
+                if not 0.0 <= threshold <= 1.0:
+                    raise ValueError(
+                        f"threshold for {feature!r} is {threshold}; use 0.0 to 1.0"
+                    )
+        return self
+
+
+class _SurvivorshipModel(BaseModel):
+    model_config = _FORBID
+
+    strategy: Literal["most_recent", "source_priority"] = "most_recent"
+    source_priority: list[str] = Field(default_factory=list)
+
+
+class _MatchingFile(BaseModel):
+    model_config = _FORBID
+
+    version: Literal[1] = 1
+    max_block_size: int = Field(500, ge=2)
+    normalise: _NormaliseModel = Field(default_factory=_NormaliseModel)
+    rules: list[_RuleModel] = Field(min_length=1)
+    survivorship: _SurvivorshipModel = Field(default_factory=_SurvivorshipModel)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> _MatchingFile:
+        names = [rule.name for rule in self.rules]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"rule names must be unique; repeated: {duplicated}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One way two records can be the same person.
+
+    Attributes:
+        name: reported with every link it makes (stored in the identity map).
+        exact: key kinds that must all be present and equal.
+        blocking: composite key kinds (tuples) whose shared values make candidates.
+        require: feature -> minimum similarity; all must be present and reached.
+        veto: feature -> threshold; a present feature below it rejects the pair.
+    """
+
+    name: str
+    exact: tuple[str, ...]
+    blocking: tuple[tuple[str, ...], ...]
+    require: tuple[tuple[str, float], ...]
+    veto: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRules:
+    """Compiled ``matching.toml``: normalisation policy, rules in priority order.
+
+    Rules are tried in file order and the first that holds names the link, so put
+    the most certain (exact) rules first.
+    """
+
+    rules: tuple[Rule, ...]
+    region: str = "JP"
+    email: EmailPolicy = _DEFAULT_POLICY
+    free_mail: frozenset[str] = frozenset()
+    generic_locals: frozenset[str] = frozenset()
+    legal_forms: tuple[str, ...] = ()
+    max_block_size: int = 500
+    survivorship: str = "most_recent"
+    source_priority: tuple[str, ...] = ()
+    source: str = "<defaults>"
+
+    @property
+    def block_kinds(self) -> tuple[tuple[str, ...], ...]:
+        """Every distinct blocking key kind the rules need, exact keys included."""
+        kinds: list[tuple[str, ...]] = []
+        for rule in self.rules:
+            for kind in (*rule.blocking, *((rule.exact,) if rule.exact else ())):
+                if kind not in kinds:
+                    kinds.append(kind)
+        return tuple(kinds)
+
+
+def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
+    """Validate parsed TOML and compile it; ``source`` names the file in errors.
+
+    Raises:
+        MappingError: one problem per bad key, each naming file and dotted key.
+    """
+    try:
+        model = _MatchingFile.model_validate(data)
+    except ValidationError as exc:
+        problems = _with_rule_names(format_validation_error(exc, source), data)
+        raise MappingError(
+            f"{len(problems)} problem(s) in the matching rules",
+            hint="fix each key listed; mappings/matching.toml documents every key",
+            context={"file": source},
+            problems=problems,
+        ) from None
+    norm = model.normalise
+    lower = [d.lower() for d in norm.plus_addressing]
+    return MatchRules(
+        rules=tuple(
+            Rule(
+                name=rule.name,
+                exact=tuple(rule.exact),
+                blocking=tuple(tuple(b.split("+")) for b in rule.blocking),
+                require=tuple(rule.require.items()),
+                veto=tuple(rule.veto.items()),
+            )
+            for rule in model.rules
+        ),
+        region=norm.default_region.upper(),
+        email=EmailPolicy(
+            plus_domains=frozenset(lower),
+            dot_domains=frozenset(d.lower() for d in norm.dots_ignored),
+            aliases=tuple(
+                (k.lower(), v.lower()) for k, v in sorted(norm.domain_aliases.items())
+            ),
+        ),
+        free_mail=frozenset(d.lower() for d in norm.free_mail_domains),
+        generic_locals=frozenset(p.lower() for p in norm.generic_local_parts),
+        legal_forms=tuple(f.casefold() for f in norm.extra_legal_forms),
+        max_block_size=model.max_block_size,
+        survivorship=model.survivorship.strategy,
+        source_priority=tuple(model.survivorship.source_priority),
+        source=source,
+    )
+
+
+def load_match_rules(path: Path) -> MatchRules:
+    """Read and compile a ``matching.toml``.
+
+    Raises:
+        MappingError: the file is missing, is not valid TOML, or a key is wrong.
+    """
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MappingError(
+            f"matching rules file not found: {source}",
+            hint="copy mappings/matching.toml from the connector and adjust it",
+            context={"file": source},
+            problems=[f"{source}: file not found"],
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(
+            f"{source} is not valid TOML: {exc}",
+            hint="fix the syntax at the line and column given",
+            context={"file": source},
+            problems=[f"{source}: {exc}"],
+        ) from None
+    return parse_match_rules(data, source)
+
+
+def _with_rule_names(problems: list[str], data: dict[str, Any]) -> list[str]:
+    # "rules.2.require" is hard to find in a long file; add the rule's own name.
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return problems
+    named = []
+    for line in problems:
+        found = _RULE_INDEX.search(line)
+        if found is not None:
+            index = int(found.group(1))
+            rule = rules[index] if index < len(rules) else None
+            if isinstance(rule, dict) and "name" in rule:
+                at = found.end(1)
+                line = f"{line[:at]} (rule {rule['name']!r}){line[at:]}"
+        named.append(line)
+    return named
+
+
+_RULE_INDEX = re.compile(r": rules\.(\d+)(?=[.:])")

@@ -1,0 +1,182 @@
+"""Incremental matching: one new lead against everyone already indexed.
+
+The index maps each blocking value to the keys that share it, so matching a lead
+costs the size of its blocks, never the size of the database. Block values are
+stored as their hash: a collision only adds a candidate that the rules then reject,
+and ints are several times smaller than the strings at a million people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from connector.matching.compare import Match, compile_rules
+from connector.matching.config import MatchRules
+from connector.matching.keys import Keys, block_values, person_keys
+from connector.records import Person
+
+__all__ = ["STORED_KINDS", "Matcher", "keys_from_stored"]
+
+STORED_KINDS = ("email", "phone", "name", "company")
+"""The normalised values persisted per person; every other key derives from them."""
+
+_Bucket = str | list[str]
+
+
+class Matcher:
+    """An in-memory index of people that answers "who is this lead already?".
+
+    Keys are whatever the caller uses to find the record again: a canonical id, or
+    ``sfa:123``. Load it from the store with
+    :func:`connector.matching.persist.load_matcher`.
+    """
+
+    def __init__(self, rules: MatchRules) -> None:
+        self.rules = rules
+        self._kinds = rules.block_kinds
+        self._judge = compile_rules(rules)
+        self._rank = {rule.name: index for index, rule in enumerate(rules.rules)}
+        self._records: dict[str, Keys] = {}
+        self._blocks: list[dict[int, _Bucket]] = [{} for _ in self._kinds]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records
+
+    def add(self, key: str, person: Person) -> None:
+        """Index ``person`` under ``key``, replacing what was there before."""
+        self.add_keys(key, person_keys(person, self.rules))
+
+    def add_keys(self, key: str, keys: Keys) -> None:
+        """Index already-normalised keys (bulk loads skip normalising twice)."""
+        if key in self._records:
+            self.remove(key)
+        self._records[key] = keys
+        for blocks, kind in zip(self._blocks, self._kinds, strict=True):
+            for value in block_values(keys, kind):
+                hashed = hash(value)
+                bucket = blocks.get(hashed)
+                if bucket is None:
+                    blocks[hashed] = key
+                elif isinstance(bucket, str):
+                    if bucket != key:
+                        blocks[hashed] = [bucket, key]
+                elif key not in bucket:
+                    bucket.append(key)
+
+    def remove(self, key: str) -> None:
+        """Forget ``key`` (a deleted or merged-away record); unknown keys are fine."""
+        keys = self._records.pop(key, None)
+        if keys is None:
+            return
+        for blocks, kind in zip(self._blocks, self._kinds, strict=True):
+            for value in block_values(keys, kind):
+                hashed = hash(value)
+                bucket = blocks.get(hashed)
+                if bucket == key:
+                    del blocks[hashed]
+                elif isinstance(bucket, list) and key in bucket:
+                    bucket.remove(key)
+                    if len(bucket) == 1:
+                        blocks[hashed] = bucket[0]
+
+    def keys(self, key: str) -> Keys | None:
+        """The normalised keys indexed under ``key``, if any."""
+        return self._records.get(key)
+
+    def candidates(self, keys: Keys) -> set[str]:
+        """Every indexed key sharing a block with ``keys`` (capped per block).
+
+        A block larger than ``max_block_size`` (everyone on one company's main
+        line) contributes only the members sharing a name token with ``keys``: a
+        cheap filter over the block instead of a full comparison with each.
+        """
+        cap = self.rules.max_block_size
+        tokens = set(keys.tokens)
+        records = self._records
+        found: set[str] = set()
+        for blocks, kind in zip(self._blocks, self._kinds, strict=True):
+            for value in block_values(keys, kind):
+                bucket = blocks.get(hash(value))
+                if bucket is None:
+                    continue
+                if isinstance(bucket, str):
+                    found.add(bucket)
+                elif len(bucket) <= cap:
+                    found.update(bucket)
+                elif tokens:
+                    found.update(
+                        m for m in bucket if not tokens.isdisjoint(records[m].tokens)
+                    )
+        return found
+
+    def match_all(
+        self, person: Person | Keys, *, exclude: str | None = None
+    ) -> list[Match]:
+        """Every indexed person the rules say is ``person``, best first.
+
+        Best means the earliest rule in the file, then the highest score, then the
+        smallest key (so the answer never depends on set order).
+        """
+        keys = person if isinstance(person, Keys) else person_keys(person, self.rules)
+        matches = []
+        for candidate in self.candidates(keys):
+            if candidate == exclude:
+                continue
+            verdict = self._judge(keys, self._records[candidate])
+            if verdict is not None:
+                matches.append(Match(candidate, verdict[0], verdict[1]))
+        matches.sort(key=lambda m: (self._rank[m.rule], -m.score, m.key))
+        return matches
+
+    def match(
+        self, person: Person | Keys, *, exclude: str | None = None
+    ) -> Match | None:
+        """The best indexed person the rules say is ``person``, or None."""
+        matches = self.match_all(person, exclude=exclude)
+        return matches[0] if matches else None
+
+    def stored(self, key: str) -> dict[str, str]:
+        """The persisted form of ``key``'s entry: kind -> normalised value."""
+        keys = self._records.get(key)
+        if keys is None:
+            return {}
+        values = {
+            "email": keys.email,
+            "phone": keys.phone,
+            "name": keys.name,
+            "company": keys.company,
+        }
+        return {kind: value for kind, value in values.items() if value}
+
+    def load(self, entries: Iterable[tuple[str, Mapping[str, str]]]) -> int:
+        """Index persisted entries (key, kind -> value); return how many were added."""
+        count = 0
+        for key, stored in entries:
+            self.add_keys(key, keys_from_stored(self.rules, stored))
+            count += 1
+        return count
+
+
+def keys_from_stored(rules: MatchRules, stored: Mapping[str, str]) -> Keys:
+    """Rebuild :class:`Keys` from the persisted normalised values."""
+    email = stored.get("email")
+    local: str | None = None
+    domain: str | None = None
+    if email:
+        local, _, domain = email.rpartition("@")
+        if local in rules.generic_locals:
+            local = None
+    name = stored.get("name")
+    return Keys(
+        email=email or None,
+        local=local or None,
+        domain=domain or None,
+        corporate=bool(domain) and domain not in rules.free_mail,
+        phone=stored.get("phone") or None,
+        name=name or None,
+        tokens=tuple(name.split(" ")) if name else (),
+        company=stored.get("company") or None,
+    )
