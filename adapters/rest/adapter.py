@@ -1,0 +1,304 @@
+"""The generic REST adapter: any SFA with a JSON API, described in config.
+
+It composes the shared pieces (:mod:`connector.http` for limits, retries and
+errors; :mod:`adapters.rest.pagination`, ``cursor``, ``writer``) instead of
+inheriting hooks, so each concern can be read and tested alone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import httpx
+from typing_extensions import override
+
+from adapters.protocol import (
+    CheckResult,
+    Cursor,
+    Entity,
+    Page,
+    PushResult,
+    Record,
+    RowError,
+    WriteOp,
+)
+from adapters.rest.auth import build_auth
+from adapters.rest.cursor import IncrementalCursor, format_since, parse_timestamp
+from adapters.rest.pagination import fetch_pages, records_at
+from adapters.rest.paths import MISSING, flatten, get_path
+from adapters.rest.settings import EntitySettings, ErrorRule, ListSettings, RestSettings
+from adapters.rest.writer import RestWriter
+from connector.errors import AdapterError, ConfigError
+from connector.http import Action, Classifier, HttpClient, RateLimiter, RetryPolicy
+
+__all__ = ["RestAdapter", "error_classifier"]
+
+_TRUTHY = {"1", "true", "yes", "y", "deleted", "archived"}
+
+
+def error_classifier(rules: Sequence[ErrorRule]) -> Classifier | None:
+    """The configured ``errors`` rules as a classifier (first match wins)."""
+    if not rules:
+        return None
+
+    def classify(response: httpx.Response) -> Action | None:
+        status = response.status_code
+        for rule in rules:
+            low, high = (
+                rule.status if isinstance(rule.status, tuple) else (rule.status,) * 2
+            )
+            if not low <= status <= high:
+                continue
+            if rule.body_contains is None or rule.body_contains in response.text:
+                return rule.action
+        return None
+
+    return classify
+
+
+class RestAdapter:
+    """Adapter over a configurable REST API (``adapter = "rest"``)."""
+
+    settings_model: ClassVar[type[RestSettings]] = RestSettings
+
+    def __init__(
+        self,
+        name: str,
+        settings: RestSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        parts = build_auth(settings.auth, system=name, clock=clock)
+        limit = settings.rate_limit
+        retry = settings.retry
+        limiters = (
+            [RateLimiter(limit.requests, limit.per_seconds, clock=clock, sleep=sleep)]
+            if limit
+            else []
+        )
+        self.http = HttpClient(
+            name,
+            base_url=settings.base_url,
+            timeout=settings.timeout_seconds,
+            transport=transport,
+            headers={"Accept": "application/json", **settings.headers, **parts.headers},
+            params=parts.params,
+            auth=parts.auth,
+            retry=RetryPolicy(
+                attempts=retry.attempts,
+                backoff_base=retry.backoff_base,
+                backoff_max=retry.backoff_max,
+                jitter=retry.jitter,
+                max_retry_after=retry.max_retry_after,
+            ),
+            limiters=limiters,
+            classifier=error_classifier(settings.errors),
+            sleep=sleep,
+        )
+        self._observed: dict[str, set[str]] = {}
+
+    def _entity(self, entity: Entity) -> EntitySettings:
+        spec: EntitySettings | None = getattr(self.settings.entities, entity)
+        if spec is None:
+            raise ConfigError(
+                f"the REST adapter of [{self.name}] has no {entity!r} entity",
+                hint=f"add [{self.name}.entities.{entity}] to the config",
+                context={"section": f"{self.name}.entities.{entity}"},
+            )
+        return spec
+
+    def _list(self, entity: Entity) -> ListSettings:
+        spec = self._entity(entity).list
+        if spec is None:
+            raise ConfigError(
+                f"[{self.name}.entities.{entity}] has no list endpoint",
+                hint=f"add [{self.name}.entities.{entity}.list] with at least path",
+                context={"section": f"{self.name}.entities.{entity}.list"},
+            )
+        return spec
+
+    def check(self) -> CheckResult:
+        """GET ``check_path`` (or one record of the first listing) to test access."""
+        path, params = self.settings.check_path, {}
+        if path is None:
+            for entity in ("persons", "deals", "activities", "campaigns"):
+                spec: EntitySettings | None = getattr(self.settings.entities, entity)
+                if spec is not None and spec.list is not None:
+                    path, params = spec.list.path, _base_params(spec.list, 1)
+                    break
+        if path is None:
+            return CheckResult(False, "nothing to check: no check_path, no list")
+        try:
+            response = self.http.request("GET", path, params=params)
+        except AdapterError as exc:
+            return CheckResult(False, exc.one_line(), {"status": exc.status})
+        return CheckResult(
+            True, f"{self.name}: GET {path} answered {response.status_code}"
+        )
+
+    def pull(
+        self, entity: Entity, cursor: Cursor | None, *, full: bool = False
+    ) -> Iterator[Page]:
+        """Yield pages changed since ``cursor``; never skips a record.
+
+        The request asks from the cursor's timestamp (inclusively, minus any
+        lookback); records at the boundary that were already handed out are
+        dropped. Sorted sources advance the cursor after every page; unsorted ones
+        only on the last (a page with no records when the listing ends).
+        """
+        spec, listing = self._entity(entity), self._list(entity)
+        start = IncrementalCursor.decode(None if full else cursor, system=self.name)
+        floor = start.since
+        params = _base_params(listing, listing.page_size)
+        if start.since is not None and listing.lookback_seconds:
+            floor = start.since - timedelta(seconds=listing.lookback_seconds)
+        if floor is not None and listing.updated_since_param:
+            params[listing.updated_since_param] = format_since(
+                floor,
+                listing.updated_since_format,
+                inclusive=listing.updated_since_inclusive,
+            )
+        progress = start.copy()
+        for raw in fetch_pages(self.http, listing, params):
+            records: list[Record] = []
+            errors: list[RowError] = []
+            for position, item in enumerate(raw.items, 1):
+                parsed = self._record(
+                    entity, spec, item, f"{raw.url}#{raw.number}.{position}"
+                )
+                if isinstance(parsed, RowError):
+                    errors.append(parsed)
+                    continue
+                when = parsed.updated_at
+                if (
+                    floor is not None
+                    and when is not None
+                    and (when < floor or start.is_seen(parsed.id, when))
+                ):
+                    continue
+                records.append(parsed)
+                progress.advance(parsed.id, when)
+                self._observe(parsed)
+            page_cursor = progress.encode() if listing.is_sorted else None
+            yield Page(records, page_cursor, errors)
+        if not listing.is_sorted:
+            yield Page([], progress.encode())
+
+    def _record(
+        self, entity: Entity, spec: EntitySettings, item: Any, location: str
+    ) -> Record | RowError:
+        raw = json.dumps(item, ensure_ascii=False, default=str)[:2000]
+        if not isinstance(item, dict):
+            return RowError(location, "record is not a JSON object", raw)
+        fields = flatten(item, spec.value_wrapper)
+        record_id = fields.get(spec.id_field)
+        if record_id in (None, ""):
+            return RowError(location, f"no id in field {spec.id_field!r}", raw)
+        updated = None
+        if spec.updated_field:
+            try:
+                updated = parse_timestamp(
+                    fields.get(spec.updated_field), spec.updated_format, spec.timezone
+                )
+            except (ValueError, TypeError) as exc:
+                return RowError(
+                    location, f"bad timestamp in {spec.updated_field!r}: {exc}", raw
+                )
+        deleted = bool(
+            spec.deleted_field
+            and str(fields.get(spec.deleted_field, "")).strip().lower() in _TRUTHY
+        )
+        return Record(
+            system=self.name,
+            entity=entity,
+            id=str(record_id),
+            fields=fields,
+            updated_at=updated,
+            deleted=deleted,
+            location=location,
+        )
+
+    def _observe(self, record: Record) -> None:
+        for field, seen in self._observed.items():
+            value = record.fields.get(field)
+            if isinstance(value, str | int) and value != "":
+                seen.add(str(value))
+
+    def push(self, entity: Entity, batch: Sequence[WriteOp]) -> PushResult:
+        """Write a batch; a refused record is a failed outcome, not an exception."""
+        spec = self._entity(entity)
+        if spec.write is None:
+            raise ConfigError(
+                f"[{self.name}.entities.{entity}] has no write section",
+                hint=f"add [{self.name}.entities.{entity}.write] with create/update",
+                context={"section": f"{self.name}.entities.{entity}.write"},
+            )
+        writer = RestWriter(
+            self.http, spec.write, entity=entity, wrapper=spec.value_wrapper
+        )
+        return PushResult(writer.push(batch))
+
+    def vocabulary(self, field: str) -> list[str]:
+        """Values of ``field``: from its vocabulary endpoint, else observed ones.
+
+        Without an endpoint the values come from records pulled so far plus up to
+        ``vocabulary_sample_pages`` pages of each listing, so a new stage shows up
+        once any record uses it.
+        """
+        entities = [
+            (name, spec)
+            for name in ("persons", "deals", "activities", "campaigns")
+            if (spec := getattr(self.settings.entities, name)) is not None
+        ]
+        for _, spec in entities:
+            source = spec.vocabulary.get(field)
+            if source is not None:
+                response = self.http.request("GET", source.path, params=source.params)
+                items = records_at(
+                    response.json(),
+                    source.records_path,
+                    system=self.name,
+                    url=source.path,
+                )
+                values = (get_path(i, source.value_path, None) for i in items)
+                return sorted({str(v) for v in values if v not in (None, "", MISSING)})
+        seen = self._observed.setdefault(field, set())
+        for name, spec in entities:
+            if spec.list is None or not spec.vocabulary_sample_pages:
+                continue
+            params = _base_params(spec.list, spec.list.page_size)
+            for raw in fetch_pages(self.http, spec.list, params):
+                for item in raw.items:
+                    if isinstance(item, dict):
+                        value = flatten(item, spec.value_wrapper).get(field)
+                        if isinstance(value, str | int) and value != "":
+                            seen.add(str(value))
+                if raw.number >= spec.vocabulary_sample_pages:
+                    break
+            del name
+        return sorted(seen)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.http.close()
+
+    @override
+    def __repr__(self) -> str:
+        return f"RestAdapter({self.name!r}, {self.settings.base_url!r})"
+
+
+def _base_params(listing: ListSettings, page_size: int) -> dict[str, Any]:
+    params: dict[str, Any] = dict(listing.params)
+    if listing.page_size_param:
+        params[listing.page_size_param] = page_size
+    if listing.sort_param and listing.sort_value:
+        params[listing.sort_param] = listing.sort_value
+    return params
