@@ -1,0 +1,421 @@
+"""Flow ``handoff`` (MA -> SFA): qualified leads go to sales, never twice.
+
+Per page of changed MA persons: map, resolve identity, qualify, attach the
+marketing context, create or update the SFA lead (an existing SFA person is
+updated, never duplicated), write the SFA id and handoff time back to the MA
+person, then commit the page's state and cursor in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Connection
+
+from adapters.protocol import Adapter, Page, Record, WriteOp
+from connector.errors import RecordInvalidError
+from connector.flows.batch import Batch
+from connector.flows.common import (
+    already_there,
+    cursor_source,
+    dead_letter_invalid,
+    dead_letter_rejected,
+    dead_letter_rows,
+    in_window,
+    pages_with_retries,
+    sample_change,
+    stage_of_row,
+    stored_cursor,
+)
+from connector.flows.context import FlowContext
+from connector.flows.merges import apply_merge
+from connector.flows.push import invalid_reason, push_isolating
+from connector.flows.resolve import Resolution, Resolver, person_ids
+from connector.flows.sfa_people import refresh_sfa_people
+from connector.matching import Matcher, load_match_rules
+from connector.metrics import RECORDS_PUSHED
+from connector.qualification import (
+    Qualification,
+    load_qualification,
+    marketing_context,
+    qualifies,
+)
+from connector.records import Person, Stage
+from connector.store import fingerprints, identity, people, snapshots
+
+__all__ = ["run_handoff"]
+
+
+@dataclass
+class _Pending:
+    """One SFA write waiting for its outcome."""
+
+    record: Record
+    person: Person
+    resolution: Resolution
+    fields: dict[str, Any]
+    fingerprint: str
+    handed_off_before: bool
+    target: str | None
+    twins: list[tuple[str, str]]
+    current: dict[str, Any] | None = None
+    """The target's last known native values (the dry run's "from" side)."""
+
+
+def run_handoff(ctx: FlowContext) -> None:
+    """Run the handoff flow until the MA source is drained or a stop is asked."""
+    app = ctx.app
+    ma, sfa = app.adapter("ma"), app.adapter("sfa")
+    resolver = Resolver(Matcher(load_match_rules(app.mappings_dir / "matching.toml")))
+    with app.store.read() as conn:
+        indexed = resolver.load(conn)
+    ctx.log.info("identity_index_loaded", persons=indexed)
+    rule = load_qualification(app.mappings_dir / "qualification.toml")
+    refresh_sfa_people(ctx, sfa, resolver)
+    source = cursor_source(ctx, "ma", "persons")
+    cursor = stored_cursor(ctx, source)
+    # A backfill lists everything once; killed, it resumes from its checkpoint.
+    pulled = ma.pull("persons", cursor, full=ctx.full and cursor is None)
+    for page in pages_with_retries(ctx, pulled, "ma", "persons"):
+        _handle_page(ctx, page, source, resolver, rule, ma, sfa)
+        if ctx.stop.is_set():
+            ctx.summary.status = "stopped"
+            ctx.summary.message = "stopped after committing the batch in hand"
+            break
+
+
+def _handle_page(
+    ctx: FlowContext,
+    page: Page,
+    source: str,
+    resolver: Resolver,
+    rule: Qualification,
+    ma: Adapter,
+    sfa: Adapter,
+) -> None:
+    batch = ctx.new_batch()
+    dead_letter_rows(ctx, batch, page, "ma")
+    records = [r for r in page.records if in_window(r, ctx.since, ctx.until)]
+    pending: list[_Pending] = []
+    by_canonical: dict[str, _Pending] = {}
+    with ctx.app.store.read() as conn:
+        known = fingerprints.get_fingerprints(
+            conn, ctx.flow, [f"ma:{r.id}" for r in records]
+        )
+        for record in records:
+            item = _prepare(ctx, conn, batch, record, resolver, rule, known)
+            if item is None:
+                continue
+            twin = by_canonical.get(item.resolution.canonical_id)
+            if twin is not None:
+                # Two MA records of one person in one page: send the newer one
+                # only, so sales gets one lead, and remember both payloads.
+                ctx.summary.counts["duplicates_in_source"] += 1
+                newer, older = (
+                    (item, twin)
+                    if (item.record.updated_at or datetime.min.replace(tzinfo=UTC))
+                    >= (twin.record.updated_at or datetime.min.replace(tzinfo=UTC))
+                    else (twin, item)
+                )
+                newer.twins = [
+                    *older.twins,
+                    (f"ma:{older.record.id}", older.fingerprint),
+                ]
+                pending[pending.index(twin)] = newer
+                by_canonical[item.resolution.canonical_id] = newer
+                continue
+            by_canonical[item.resolution.canonical_id] = item
+            pending.append(item)
+    if ctx.dry_run:
+        for item in pending:
+            action = "update" if item.target else "create"
+            sample_change(
+                ctx,
+                action,
+                f"ma:{item.record.id}",
+                item.current,
+                item.fields,
+                target=f"sfa persons {item.target}" if item.target else None,
+            )
+        return
+    _push(ctx, batch, pending, ma, sfa, resolver)
+    if page.cursor is not None:
+        batch.cursor(source, page.cursor)
+    ctx.commit(batch)
+
+
+def _prepare(
+    ctx: FlowContext,
+    conn: Connection,
+    batch: Batch,
+    record: Record,
+    resolver: Resolver,
+    rule: Qualification,
+    known: dict[str, tuple[str, str | None]],
+) -> _Pending | None:
+    key = f"ma:{record.id}"
+    ctx.summary.counts["pulled"] += 1
+    if record.deleted:
+        ctx.summary.counts["deleted_in_source"] += 1
+        ctx.log.info("record_deleted_in_source", key=key)
+        return None
+    try:
+        person = ctx.mappings.to_person(record)
+    except RecordInvalidError as exc:
+        dead_letter_invalid(ctx, batch, key, record, exc)
+        return None
+    resolution = resolver.resolve(conn, "ma", "persons", record.id, person)
+    canonical = resolution.canonical_id
+    if resolution.rule != "identity_map":
+        batch.do(
+            lambda c: identity.link(
+                c,
+                "ma",
+                "persons",
+                record.id,
+                canonical,
+                resolution.rule,
+                resolution.score,
+                run_id=ctx.run_id,
+            )
+        )
+    if record.merged_ids:
+        merged = list(record.merged_ids)
+        batch.do(
+            partial(
+                apply_merge,
+                ctx=ctx,
+                system="ma",
+                entity="persons",
+                survivor_id=record.id,
+                merged_ids=merged,
+            )
+        )
+    row = people.get_person(conn, canonical)
+    previous = stage_of_row(row)
+    if person.stage is not None and person.stage != previous:
+        batch.stage_event(
+            system="ma",
+            entity="persons",
+            record_id=record.id,
+            canonical_id=canonical,
+            from_stage=previous,
+            to_stage=person.stage,
+            occurred_at=record.updated_at,
+        )
+    reached_mql = person.stage is not None and (person.stage.rank or 0) >= (
+        Stage.MQL.rank or 0
+    )
+    batch.person(canonical, person, reached_mql=reached_mql)
+    batch.snapshot("ma", "persons", record.id, record.fields, record.updated_at)
+    if not qualifies(
+        rule, person, record.fields, handoff_stage=ctx.mappings.handoff_stage
+    ):
+        ctx.summary.counts["not_qualified"] += 1
+        return None
+    sfa_ids = person_ids(conn, canonical, "sfa")
+    if not sfa_ids and ctx.dry_run:
+        # A dry run commits no links: those it made itself live in the resolver.
+        sfa_ids = resolver.pending_ids(canonical, "sfa")
+    target = sfa_ids[0] if sfa_ids else None
+    current: dict[str, Any] | None = None
+    current_updated = None
+    if target is not None:
+        found = snapshots.get_snapshots(conn, "sfa", "persons", [target]).get(target)
+        if found is None and ctx.dry_run:
+            found = ctx.dry_snapshots.get(("sfa", "persons", target))
+        if found is not None:
+            current, current_updated = found
+    outgoing = replace(
+        person,
+        attributes={
+            **person.attributes,
+            "marketing_context": marketing_context(rule, person, record.fields),
+        },
+    )
+    fields = ctx.mappings.to_native(
+        "sfa",
+        "persons",
+        outgoing,
+        current=current,
+        canonical_updated_at=person.updated_at,
+        current_updated_at=current_updated,
+    )
+    problem = invalid_reason(fields, email_field=None) or _email_problem(person)
+    if problem is not None:
+        dead_letter_invalid(
+            ctx,
+            batch,
+            key,
+            record,
+            RecordInvalidError(problem, context={"reason": "invalid_payload"}),
+        )
+        return None
+    digest = fingerprints.fingerprint(fields)
+    if (
+        not fields
+        or known.get(key, ("", None))[0] == digest
+        or already_there(fields, current)
+    ):
+        ctx.summary.counts["unchanged"] += 1
+        batch.release(key)
+        return None
+    return _Pending(
+        record,
+        outgoing,
+        resolution,
+        fields,
+        digest,
+        handed_off_before=bool(row and row.get("handed_off_at")),
+        target=target,
+        twins=[],
+        current=current,
+    )
+
+
+def _email_problem(person: Person) -> str | None:
+    email = (person.email or "").strip()
+    if not email:
+        return None
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        return f"email {email!r} is not a valid address"
+    return None
+
+
+def _push(
+    ctx: FlowContext,
+    batch: Batch,
+    pending: list[_Pending],
+    ma: Adapter,
+    sfa: Adapter,
+    resolver: Resolver,
+) -> None:
+    size = ctx.settings.batch_size
+    now = datetime.now(UTC)
+    writebacks: list[WriteOp] = []
+    for start in range(0, len(pending), size):
+        chunk = pending[start : start + size]
+        ops = [
+            WriteOp(
+                key=f"ma:{item.record.id}",
+                fields=item.fields,
+                id=item.target,
+                match_field=_match_field(ctx, item),
+            )
+            for item in chunk
+        ]
+        for item, outcome in zip(
+            chunk, push_isolating(sfa, "persons", ops), strict=True
+        ):
+            key = f"ma:{item.record.id}"
+            canonical = item.resolution.canonical_id
+            if not outcome.ok or outcome.id is None:
+                dead_letter_rejected(
+                    ctx,
+                    batch,
+                    key,
+                    item.record,
+                    outcome,
+                    target="sfa",
+                    what="SFA refused the lead",
+                )
+                continue
+            action = "created" if outcome.created else "updated"
+            ctx.summary.counts[action] += 1
+            RECORDS_PUSHED.labels(ctx.flow, "sfa", "persons", action).inc()
+            sfa_id = outcome.id
+            resolver.remember("sfa", "persons", sfa_id, canonical)
+            if sfa_id != item.target:
+                batch.do(
+                    partial(
+                        identity.link,
+                        system="sfa",
+                        entity="persons",
+                        external_id=sfa_id,
+                        canonical_id=canonical,
+                        rule="handoff",
+                        score=None,
+                        run_id=ctx.run_id,
+                    )
+                )
+            batch.fingerprint(key, item.fingerprint, sfa_id)
+            for twin_key, twin_fp in item.twins:
+                batch.fingerprint(twin_key, twin_fp, sfa_id)
+                batch.release(twin_key)
+            batch.snapshot("sfa", "persons", sfa_id, item.fields, now)
+            batch.provenance(
+                canonical_id=canonical,
+                target_system="sfa",
+                record_id=sfa_id,
+                fields=item.fields,
+                origin_system="ma",
+                rule="fields.toml: sfa.persons",
+            )
+            batch.release(key)
+            if not item.handed_off_before:
+                batch.person(canonical, item.person, handed_off_at=now)
+                batch.stage_event(
+                    system="sfa",
+                    entity="persons",
+                    record_id=sfa_id,
+                    canonical_id=canonical,
+                    from_stage=None,
+                    to_stage=item.person.stage or ctx.mappings.handoff_stage,
+                    reason="handoff",
+                    occurred_at=now,
+                )
+            fields = _writeback(ctx, item, sfa_id, now)
+            if fields:
+                writebacks.append(
+                    WriteOp(key=f"{key}:writeback", fields=fields, id=item.record.id)
+                )
+    for outcome in push_isolating(ma, "persons", writebacks):
+        if outcome.ok:
+            ctx.summary.counts["written_back"] += 1
+            continue
+        ctx.summary.counts["rejected"] += 1
+        batch.dead_letter(
+            key=outcome.key,
+            system="ma",
+            entity="persons",
+            kind="rejected",
+            reason="writeback_rejected",
+            error=f"MA refused the SFA id write-back: {outcome.error}",
+            payload={"response": outcome.body},
+        )
+
+
+def _match_field(ctx: FlowContext, item: _Pending) -> str | None:
+    """The SFA email field, so a create becomes an upsert where the SFA has one.
+
+    A create whose response was lost (timeout after the SFA wrote it) is retried,
+    and a crash before the batch's commit replays it; only an upsert keyed on the
+    email makes either harmless instead of a second lead.
+    """
+    if item.target is not None:
+        return None
+    for rule in ctx.mappings.fields.get(("sfa", "persons"), ()):
+        if rule.canonical == ("email",) and len(rule.native) == 1:
+            name: str = rule.native[0]
+            return name if item.fields.get(name) else None
+    return None
+
+
+def _writeback(
+    ctx: FlowContext, item: _Pending, sfa_id: str, now: datetime
+) -> dict[str, Any]:
+    """Native MA fields carrying the SFA id (and the first handoff time).
+
+    Only these two canonical attributes are mapped, so the write-back never
+    touches a field marketing owns.
+    """
+    attributes: dict[str, Any] = {"sfa_id": sfa_id}
+    if not item.handed_off_before:
+        attributes["handoff_at"] = now
+    only_ids = Person(source=item.person.source, attributes=attributes)
+    fields = ctx.mappings.to_native("ma", "persons", only_ids, current=None)
+    return {k: v for k, v in fields.items() if v not in (None, "")}

@@ -1,0 +1,394 @@
+"""Flow ``outcomes`` (SFA -> MA): what became of each lead goes back to marketing.
+
+SFA leads (status, sales-rejected with reason) and deals (stage, won/lost, amount,
+close date, loss reason) are mapped to the canonical funnel, resolved to the
+canonical person, and written onto the MA person. Lifecycle moves are checked
+against the declared transitions: nothing moves backwards unless the mapping says
+so, and a lost or rejected lead is recycled to nurturing with its reason when the
+mapping declares that path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Connection
+
+from adapters.hubspot.values import BACKWARD_LIFECYCLE
+from adapters.protocol import Adapter, Entity, Page, Record, WriteOp
+from connector.errors import RecordInvalidError
+from connector.flows.batch import Batch
+from connector.flows.common import (
+    already_there,
+    cursor_source,
+    dead_letter_invalid,
+    dead_letter_rejected,
+    dead_letter_rows,
+    in_window,
+    pages_with_retries,
+    sample_change,
+    stage_of_row,
+    stored_cursor,
+)
+from connector.flows.context import FlowContext
+from connector.flows.push import invalid_reason, push_isolating
+from connector.flows.resolve import Resolver, person_ids
+from connector.matching import Matcher, load_match_rules
+from connector.metrics import RECORDS_PUSHED
+from connector.records import Deal, Person, SourceRef, Stage
+from connector.store import fingerprints, identity, people, snapshots
+
+__all__ = ["run_outcomes"]
+
+_OUTCOME = {Stage.WON: "won", Stage.LOST: "lost", Stage.REJECTED: "rejected"}
+
+
+@dataclass
+class _Outcome:
+    """One MA person update derived from an SFA lead or deal."""
+
+    key: str
+    record: Record
+    canonical: str
+    ma_id: str
+    person: Person
+    fields: dict[str, Any]
+    fingerprint: str
+    moves: list[tuple[Stage | None, Stage, str | None, str]] = field(
+        default_factory=list
+    )
+    current: dict[str, Any] | None = None
+    """The MA person's last known native values (the dry run's "from" side)."""
+
+
+def run_outcomes(ctx: FlowContext) -> None:
+    """Run the outcomes flow over SFA leads, then SFA deals."""
+    app = ctx.app
+    ma, sfa = app.adapter("ma"), app.adapter("sfa")
+    resolver = Resolver(Matcher(load_match_rules(app.mappings_dir / "matching.toml")))
+    with app.store.read() as conn:
+        resolver.load(conn)
+    entity: Entity
+    for entity in ("persons", "deals"):
+        source = cursor_source(ctx, "sfa", entity)
+        cursor = stored_cursor(ctx, source)
+        # A backfill lists everything once; killed, it resumes from its checkpoint.
+        pulled = sfa.pull(entity, cursor, full=ctx.full and cursor is None)
+        for page in pages_with_retries(ctx, pulled, "sfa", entity):
+            _handle_page(ctx, page, source, resolver, ma)
+            if ctx.stop.is_set():
+                ctx.summary.status = "stopped"
+                ctx.summary.message = "stopped after committing the batch in hand"
+                return
+
+
+def _handle_page(
+    ctx: FlowContext, page: Page, source: str, resolver: Resolver, ma: Adapter
+) -> None:
+    batch = ctx.new_batch()
+    dead_letter_rows(ctx, batch, page, "sfa")
+    pending: list[_Outcome] = []
+    # Stages planned earlier in this page, so a person's lead and deal records
+    # are judged against each other, not against the committed state only.
+    stages: dict[str, Stage] = {}
+    with ctx.app.store.read() as conn:
+        for record in page.records:
+            if not in_window(record, ctx.since, ctx.until):
+                continue
+            ctx.summary.counts["pulled"] += 1
+            item = _prepare(ctx, conn, batch, record, resolver, stages)
+            if item is not None:
+                pending.append(item)
+    if ctx.dry_run:
+        for item in pending:
+            sample_change(
+                ctx,
+                "update",
+                item.key,
+                item.current,
+                item.fields,
+                target=f"ma persons {item.ma_id}",
+            )
+        return
+    _push(ctx, batch, pending, ma)
+    if page.cursor is not None:
+        batch.cursor(source, page.cursor)
+    ctx.commit(batch)
+
+
+def _prepare(
+    ctx: FlowContext,
+    conn: Connection,
+    batch: Batch,
+    record: Record,
+    resolver: Resolver,
+    stages: dict[str, Stage],
+) -> _Outcome | None:
+    key = f"sfa:{record.entity}:{record.id}"
+    if record.deleted:
+        ctx.summary.counts["deleted_in_source"] += 1
+        return None
+    try:
+        if record.entity == "deals":
+            deal: Deal | None = ctx.mappings.to_deal(record)
+            person = None
+        else:
+            deal = None
+            person = ctx.mappings.to_person(record)
+    except RecordInvalidError as exc:
+        dead_letter_invalid(ctx, batch, key, record, exc)
+        return None
+    if deal is not None:
+        probe = Person(
+            source=deal.source, email=deal.person_email, company=deal.company
+        )
+        stage, reason = deal.stage, deal.stage_reason
+    elif person is not None:
+        probe, stage, reason = person, person.stage, person.stage_reason
+    else:
+        return None
+    resolution = resolver.find(conn, "sfa", record.entity, record.id, probe)
+    canonical = resolution.canonical_id if resolution else None
+    if deal is not None:
+        _track_deal(ctx, conn, batch, deal, canonical)
+    batch.snapshot("sfa", record.entity, record.id, record.fields, record.updated_at)
+    if resolution is None or canonical is None:
+        ctx.summary.counts[f"{record.entity}_without_person"] += 1
+        batch.release(key)
+        return None
+    if resolution.rule != "identity_map":
+        batch.do(
+            lambda c: identity.link(
+                c,
+                "sfa",
+                record.entity,
+                record.id,
+                canonical,
+                resolution.rule,
+                resolution.score,
+                run_id=ctx.run_id,
+            )
+        )
+    ma_ids = person_ids(conn, canonical, "ma")
+    if not ma_ids or stage is None:
+        ctx.summary.counts["no_marketing_person"] += 1
+        batch.release(key)
+        return None
+    current_stage = stages.get(canonical) or stage_of_row(
+        people.get_person(conn, canonical)
+    )
+    if current_stage is not None and stage != current_stage:
+        move = ctx.mappings.check_move(current_stage, stage)
+        if not move.allowed:
+            # An older or lesser status (a lead still "アポ取得" after its deal
+            # was won) must not overwrite what marketing already knows.
+            ctx.summary.counts["backward_moves_blocked"] += 1
+            ctx.log.info(
+                "backward_move_blocked",
+                key=key,
+                current=current_stage.value,
+                new=stage.value,
+            )
+            batch.release(key)
+            return None
+    moves = _plan_moves(ctx, current_stage, stage, reason)
+    final = moves[-1][1] if moves else current_stage or stage
+    stages[canonical] = final
+    attributes: dict[str, Any] = {
+        "canonical_stage": stage.value,
+        "outcome": _OUTCOME.get(stage, "open"),
+        "sfa_stage": str(
+            record.fields.get(ctx.mappings.stage_field("sfa", record.entity) or "", "")
+        ),
+    }
+    if deal is not None:
+        attributes["deal_name"] = deal.name
+        attributes["close_date"] = deal.close_date
+        attributes["amount_won"] = deal.amount if stage is Stage.WON else None
+        attributes["deal_amount"] = deal.amount
+    if stage is Stage.LOST:
+        attributes["loss_reason"] = reason
+    if stage is Stage.REJECTED:
+        attributes["rejected_reason"] = reason
+    ma_id = ma_ids[0]
+    current, current_updated = snapshots.get_snapshots(
+        conn, "ma", "persons", [ma_id]
+    ).get(ma_id, (None, None))
+    outgoing = Person(
+        source=SourceRef("ma", ma_id),
+        stage=final,
+        stage_reason=reason,
+        attributes=attributes,
+        updated_at=record.updated_at,
+    )
+    fields = ctx.mappings.to_native(
+        "ma",
+        "persons",
+        outgoing,
+        current=current,
+        canonical_updated_at=record.updated_at,
+        current_updated_at=current_updated,
+    )
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if (
+        ctx.app.settings.ma.adapter == "hubspot"
+        and fields.get("lifecyclestage")
+        and current_stage is not None
+        and final.rank is not None
+        and final.is_backward_from(current_stage)
+    ):
+        # HubSpot silently keeps a later lifecycle stage; a recycle must say it
+        # moves back, so the adapter clears the stage before setting it.
+        fields[BACKWARD_LIFECYCLE] = True
+    out_key = f"{key}->ma:{ma_id}"
+    problem = invalid_reason(fields, email_field=None)
+    if problem is not None:
+        dead_letter_invalid(
+            ctx,
+            batch,
+            key,
+            record,
+            RecordInvalidError(problem, context={"reason": "invalid_payload"}),
+        )
+        return None
+    digest = fingerprints.fingerprint(fields)
+    known = fingerprints.get_fingerprints(conn, ctx.flow, [out_key]).get(out_key)
+    if (
+        not fields
+        or (known is not None and known[0] == digest)
+        or already_there(fields, current)
+    ):
+        ctx.summary.counts["unchanged"] += 1
+        batch.release(key)
+        return None
+    return _Outcome(
+        out_key, record, canonical, ma_id, outgoing, fields, digest, moves, current
+    )
+
+
+def _track_deal(
+    ctx: FlowContext,
+    conn: Connection,
+    batch: Batch,
+    deal: Deal,
+    canonical: str | None,
+) -> None:
+    """Keep the canonical deal view and its stage history for reports."""
+    from sqlalchemy import select
+
+    from connector.store.schema import deals
+
+    row = conn.execute(
+        select(deals.c.stage).where(
+            deals.c.system == deal.source.system, deals.c.deal_id == deal.source.id
+        )
+    ).first()
+    previous = Stage(row[0]) if row and row[0] else None
+    if deal.stage is not None and deal.stage != previous:
+        batch.stage_event(
+            system="sfa",
+            entity="deals",
+            record_id=deal.source.id,
+            canonical_id=canonical,
+            from_stage=previous,
+            to_stage=deal.stage,
+            reason=deal.stage_reason,
+            occurred_at=deal.updated_at,
+        )
+    batch.deal(deal, canonical, "person" if canonical else "none")
+
+
+def _plan_moves(
+    ctx: FlowContext, current: Stage | None, new: Stage, reason: str | None
+) -> list[tuple[Stage | None, Stage, str | None, str]]:
+    """The lifecycle moves to make: (from, to, reason, why), possibly none.
+
+    A lost or rejected lead is then recycled to nurturing when the mapping declares
+    those transitions, so marketing keeps nurturing it with the reason attached.
+    """
+    if current == new:
+        return []
+    moves: list[tuple[Stage | None, Stage, str | None, str]] = [
+        (current, new, reason, "sfa")
+    ]
+    if new in (Stage.LOST, Stage.REJECTED):
+        stage: Stage = new
+        for step in (Stage.RECYCLED, Stage.NURTURING):
+            follow = ctx.mappings.check_move(stage, step)
+            if not follow.allowed:
+                break
+            moves.append((stage, step, follow.reason or reason, "recycle_rule"))
+            stage = step
+    return moves
+
+
+def _push(ctx: FlowContext, batch: Batch, pending: list[_Outcome], ma: Adapter) -> None:
+    size = ctx.settings.batch_size
+    now = datetime.now(UTC)
+    for start in range(0, len(pending), size):
+        chunk = pending[start : start + size]
+        ops = [WriteOp(key=i.key, fields=i.fields, id=i.ma_id) for i in chunk]
+        for item, outcome in zip(
+            chunk, push_isolating(ma, "persons", ops), strict=True
+        ):
+            source_key = item.key.split("->", 1)[0]
+            if not outcome.ok:
+                dead_letter_rejected(
+                    ctx,
+                    batch,
+                    source_key,
+                    item.record,
+                    outcome,
+                    target="ma",
+                    what="MA refused the outcome",
+                )
+                continue
+            ctx.summary.counts["updated"] += 1
+            RECORDS_PUSHED.labels(ctx.flow, "ma", "persons", "updated").inc()
+            batch.fingerprint(item.key, item.fingerprint, item.ma_id)
+            batch.release(source_key)
+            batch.snapshot("ma", "persons", item.ma_id, item.fields, now)
+            batch.provenance(
+                canonical_id=item.canonical,
+                target_system="ma",
+                record_id=item.ma_id,
+                fields=item.fields,
+                origin_system="sfa",
+                rule=f"fields.toml: ma.persons (from sfa.{item.record.entity})",
+            )
+            for before, after, reason, why in item.moves:
+                batch.stage_event(
+                    system="sfa" if why == "sfa" else "connector",
+                    entity="persons",
+                    record_id=item.ma_id,
+                    canonical_id=item.canonical,
+                    from_stage=before,
+                    to_stage=after,
+                    reason=reason if why == "sfa" else f"{why}: {reason or ''}".strip(),
+                    occurred_at=item.record.updated_at or now,
+                )
+            if item.moves:
+                final = item.moves[-1][1]
+                reason = item.person.stage_reason
+                batch.do(
+                    partial(
+                        _set_stage, canonical=item.canonical, stage=final, reason=reason
+                    )
+                )
+
+
+def _set_stage(
+    conn: Connection, canonical: str, stage: Stage, reason: str | None
+) -> None:
+    from sqlalchemy import update
+
+    from connector.store.schema import persons
+
+    conn.execute(
+        update(persons)
+        .where(persons.c.canonical_id == canonical)
+        .values(stage=stage.value, stage_reason=reason, updated_at=datetime.now(UTC))
+    )

@@ -1,0 +1,153 @@
+"""Identity resolution inside a flow: system id -> canonical person.
+
+Order of evidence: the identity map (a link made before, merges followed), then the
+matching rules against every known person (both systems' people share one index),
+then a new canonical person. Links made in this run are visible at once to later
+records of the run, so two copies of one lead in the same batch resolve together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from connector.matching import Matcher
+from connector.records import Person
+from connector.store import identity
+from connector.store.people import iter_persons
+
+__all__ = ["Resolution", "Resolver", "person_ids"]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Whom a record belongs to, and why we think so."""
+
+    canonical_id: str
+    rule: str
+    score: float | None
+    is_new: bool
+
+
+class Resolver:
+    """Resolves records to canonical persons for one run."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self._pending: dict[tuple[str, str, str], str] = {}
+        self._linked: dict[str, set[tuple[str, str, str]]] = {}
+
+    def load(self, conn: Connection) -> int:
+        """Index every known canonical person; return how many."""
+        count = 0
+        for row in iter_persons(conn):
+            self.matcher.add(row["canonical_id"], _person_from_row(row))
+            count += 1
+        return count
+
+    def find(
+        self, conn: Connection, system: str, entity: str, record_id: str, person: Person
+    ) -> Resolution | None:
+        """The canonical person of a record by link or matching, or None."""
+        known = self._pending.get((system, entity, record_id)) or identity.resolve(
+            conn, system, entity, record_id
+        )
+        if known is not None:
+            self.matcher.add(known, person)
+            return Resolution(known, "identity_map", None, False)
+        match = self.matcher.match(person)
+        if match is None:
+            return None
+        return self._keep(
+            system,
+            entity,
+            record_id,
+            person,
+            match.key,
+            match.rule,
+            match.score,
+            is_new=False,
+        )
+
+    def resolve(
+        self, conn: Connection, system: str, entity: str, record_id: str, person: Person
+    ) -> Resolution:
+        """Like :meth:`find`, but a record nobody knows becomes a new person."""
+        found = self.find(conn, system, entity, record_id, person)
+        if found is not None:
+            return found
+        return self._keep(
+            system,
+            entity,
+            record_id,
+            person,
+            identity.new_canonical_id(),
+            "new",
+            None,
+            is_new=True,
+        )
+
+    def _keep(
+        self,
+        system: str,
+        entity: str,
+        record_id: str,
+        person: Person,
+        canonical: str,
+        rule: str,
+        score: float | None,
+        *,
+        is_new: bool,
+    ) -> Resolution:
+        self._pending[(system, entity, record_id)] = canonical
+        self._linked.setdefault(canonical, set()).add((system, entity, record_id))
+        self.matcher.add(canonical, person)
+        return Resolution(canonical, rule, score, is_new)
+
+    def remember(
+        self, system: str, entity: str, record_id: str, canonical: str
+    ) -> None:
+        """Make a link made by a push (a created record) visible to this run."""
+        self._pending[(system, entity, record_id)] = canonical
+        self._linked.setdefault(canonical, set()).add((system, entity, record_id))
+
+    def pending_ids(
+        self, canonical_id: str, system: str, entity: str = "persons"
+    ) -> list[str]:
+        """Ids linked to a person in this run and not committed (dry runs)."""
+        return sorted(
+            rid
+            for s, e, rid in self._linked.get(canonical_id, ())
+            if s == system and e == entity
+        )
+
+
+def _person_from_row(row: dict[str, object]) -> Person:
+    from connector.records import SourceRef
+
+    def text(key: str) -> str | None:
+        value = row.get(key)
+        return None if value is None else str(value)
+
+    return Person(
+        source=SourceRef("canonical", str(row["canonical_id"])),
+        email=text("email"),
+        first_name=text("first_name"),
+        last_name=text("last_name"),
+        company=text("company"),
+        phone=text("phone"),
+    )
+
+
+def person_ids(conn: Connection, canonical_id: str, system: str) -> list[str]:
+    """The live person-record ids a canonical person has in ``system``.
+
+    Deals are linked to persons too; only ``persons`` records are targets for
+    person writes.
+    """
+    return sorted(
+        link.external_id
+        for link in identity.links_for(conn, canonical_id)
+        if link.system == system and link.entity == "persons" and link.alias_of is None
+    )

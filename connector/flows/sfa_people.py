@@ -1,0 +1,74 @@
+"""Keeping the SFA's people in the identity index before anything is handed off.
+
+The handoff can only avoid duplicates it knows about: every SFA person changed
+since the last run is resolved to a canonical person (by link or by matching) and
+its native values are remembered for the sync rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+from adapters.protocol import Adapter
+from connector.errors import RecordInvalidError
+from connector.flows.common import (
+    cursor_source,
+    dead_letter_invalid,
+    dead_letter_rows,
+    stored_cursor,
+)
+from connector.flows.context import FlowContext
+from connector.flows.resolve import Resolver
+from connector.store import identity
+
+__all__ = ["refresh_sfa_people"]
+
+
+def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> None:
+    """Pull SFA persons changed since the cursor and link each one."""
+    source = cursor_source(ctx, "sfa", "persons")
+    cursor = stored_cursor(ctx, source)
+    # A backfill lists everything once; killed, it resumes from its checkpoint.
+    for page in sfa.pull("persons", cursor, full=ctx.full and cursor is None):
+        batch = ctx.new_batch()
+        dead_letter_rows(ctx, batch, page, "sfa")
+        with ctx.app.store.read() as conn:
+            for record in page.records:
+                ctx.summary.counts["sfa_people_seen"] += 1
+                key = f"sfa:{record.id}"
+                try:
+                    person = ctx.mappings.to_person(record)
+                except RecordInvalidError as exc:
+                    dead_letter_invalid(ctx, batch, key, record, exc)
+                    continue
+                resolution = resolver.resolve(conn, "sfa", "persons", record.id, person)
+                canonical = resolution.canonical_id
+                if resolution.rule != "identity_map":
+                    ctx.summary.counts["sfa_people_linked"] += 1
+                    batch.do(
+                        partial(
+                            identity.link,
+                            system="sfa",
+                            entity="persons",
+                            external_id=record.id,
+                            canonical_id=canonical,
+                            rule=resolution.rule,
+                            score=resolution.score,
+                            run_id=ctx.run_id,
+                        )
+                    )
+                if resolution.is_new:
+                    # Sales' own lead: known to matching, stage owned by outcomes.
+                    batch.person(canonical, replace(person, stage=None))
+                batch.snapshot(
+                    "sfa", "persons", record.id, record.fields, record.updated_at
+                )
+                if ctx.dry_run:
+                    ctx.dry_snapshots["sfa", "persons", record.id] = (
+                        dict(record.fields),
+                        record.updated_at,
+                    )
+        if page.cursor is not None:
+            batch.cursor(source, page.cursor)
+        ctx.commit(batch)

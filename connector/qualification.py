@@ -1,0 +1,232 @@
+"""Which leads are sales-ready: an admin-owned, quantitative rule in TOML.
+
+Sales stops trusting marketing's leads when "qualified" means whatever the tool
+happened to do. ``mappings/qualification.toml`` states it in numbers, and
+:func:`explain` shows, for one lead, every rule and whether it passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from connector.config import load_toml_model
+from connector.records import Person, Stage
+
+__all__ = [
+    "Qualification",
+    "RuleResult",
+    "explain",
+    "load_qualification",
+    "marketing_context",
+    "qualifies",
+]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Signal(BaseModel):
+    """One behavioural signal read from a native MA field."""
+
+    model_config = _STRICT
+
+    field: str
+    op: Literal[">=", ">", "==", "!=", "<=", "<"] = ">="
+    value: float | str | bool = 1
+    label: str | None = None
+
+
+class Exclusions(BaseModel):
+    """Leads that never go to sales, whatever their score."""
+
+    model_config = _STRICT
+
+    email_domains: list[str] = Field(default_factory=list)
+    """Free-mail and other domains that are not a company."""
+    competitor_domains: list[str] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list)
+    """E.g. ``won``: existing customers belong to account management."""
+
+
+class ContextField(BaseModel):
+    """One line of the marketing context handed to sales."""
+
+    model_config = _STRICT
+
+    field: str
+    label: str
+    unit: str = ""
+
+
+class Qualification(BaseModel):
+    """The whole rule: every part must pass."""
+
+    model_config = _STRICT
+
+    min_stage: Stage | None = None
+    """Lowest canonical stage handed over (default: the mappings' handoff stage)."""
+    min_score: float | None = None
+    score_field: str = "score"
+    required: list[str] = Field(default_factory=list)
+    """Canonical fields that must not be blank (email, company, last_name...)."""
+    any_of: list[Signal] = Field(default_factory=list)
+    """At least one of these signals (skipped when empty)."""
+    exclude: Exclusions = Exclusions()
+    context: list[ContextField] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One rule's verdict for one lead, with the values it looked at."""
+
+    rule: str
+    passed: bool
+    detail: str
+
+
+def load_qualification(path: Path) -> Qualification:
+    """Load ``qualification.toml``; a missing file means "stage rule only".
+
+    Raises:
+        MappingError: the file is not TOML or has unknown/invalid keys.
+    """
+    return load_toml_model(
+        path,
+        Qualification,
+        hint="fix each key listed, then run `connector mappings check`",
+    )
+
+
+def _compare(actual: Any, op: str, expected: float | str | bool) -> bool:
+    if isinstance(expected, bool | str):
+        left = str(actual).strip().lower()
+        right = str(expected).lower()
+        return (
+            (left == right) if op == "==" else (left != right) if op == "!=" else False
+        )
+    try:
+        number = float(str(actual).replace(",", ""))
+    except ValueError:
+        return False
+    return {
+        ">=": number >= expected,
+        ">": number > expected,
+        "==": number == expected,
+        "!=": number != expected,
+        "<=": number <= expected,
+        "<": number < expected,
+    }[op]
+
+
+def explain(
+    rule: Qualification,
+    person: Person,
+    native: Mapping[str, Any],
+    *,
+    handoff_stage: Stage,
+) -> list[RuleResult]:
+    """Evaluate every part of the rule for one lead (none is skipped on failure)."""
+    results = []
+    floor = rule.min_stage or handoff_stage
+    stage = person.stage
+    reached = (
+        stage is not None
+        and not stage.is_side_state
+        and ((stage.rank or 0) >= (floor.rank or 0))
+    )
+    results.append(
+        RuleResult(f"stage >= {floor.value}", reached, f"stage is {stage or 'unset'}")
+    )
+    if rule.min_score is not None:
+        score = person.score
+        results.append(
+            RuleResult(
+                f"score >= {rule.min_score:g}",
+                score is not None and score >= rule.min_score,
+                f"score is {score if score is not None else 'unset'}",
+            )
+        )
+    for name in rule.required:
+        value = getattr(person, name, None) or person.attributes.get(name)
+        results.append(
+            RuleResult(f"{name} present", bool(value), f"{name} = {value!r}")
+        )
+    if rule.any_of:
+        hits = [
+            s.label or s.field
+            for s in rule.any_of
+            if _compare(native.get(s.field, ""), s.op, s.value)
+        ]
+        wanted = ", ".join(f"{s.field} {s.op} {s.value}" for s in rule.any_of)
+        results.append(
+            RuleResult(
+                f"any of: {wanted}",
+                bool(hits),
+                f"matched: {', '.join(hits)}" if hits else "no signal matched",
+            )
+        )
+    domain = (person.email or "").rsplit("@", 1)[-1].lower()
+    excluded = {d.lower() for d in rule.exclude.email_domains}
+    competitors = {d.lower() for d in rule.exclude.competitor_domains}
+    results.append(
+        RuleResult(
+            "not a free-mail or excluded domain",
+            domain not in excluded,
+            f"domain is {domain or 'unset'}",
+        )
+    )
+    if competitors:
+        results.append(
+            RuleResult(
+                "not a competitor", domain not in competitors, f"domain {domain}"
+            )
+        )
+    if rule.exclude.stages:
+        results.append(
+            RuleResult(
+                "not an excluded stage (e.g. existing customer)",
+                stage not in rule.exclude.stages,
+                f"stage is {stage or 'unset'}",
+            )
+        )
+    return results
+
+
+def qualifies(
+    rule: Qualification,
+    person: Person,
+    native: Mapping[str, Any],
+    *,
+    handoff_stage: Stage,
+) -> bool:
+    """Whether every part of the rule passes."""
+    return all(
+        r.passed for r in explain(rule, person, native, handoff_stage=handoff_stage)
+    )
+
+
+def marketing_context(
+    rule: Qualification, person: Person, native: Mapping[str, Any]
+) -> str:
+    """A short, readable summary of what marketing knows, for the sales rep."""
+    parts = []
+    if person.score is not None:
+        parts.append(f"スコア {person.score:g}")
+    if person.campaign:
+        parts.append(f"キャンペーン: {person.campaign}")
+    if person.lead_source:
+        parts.append(f"流入元: {person.lead_source}")
+    for item in rule.context:
+        value = str(native.get(item.field, "")).strip()
+        if value in ("", "0", "false", "False"):
+            continue
+        parts.append(
+            item.label
+            if value.lower() == "true"
+            else f"{item.label} {value}{item.unit}"
+        )
+    return " / ".join(parts)
