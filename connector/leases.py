@@ -135,8 +135,13 @@ class Lease:
     def renew(self) -> None:
         """Extend the lease by its TTL from now (the heartbeat).
 
+        A heartbeat that comes late (the store was slow, the process paused)
+        still renews a lapsed lease that nobody took: a take-over has to lock the
+        row and issue a larger token, so an unchanged holder and token prove that
+        no rival ran the flow meanwhile.
+
         Raises:
-            LeaseLostError: the lease lapsed or moved; stop working on the flow.
+            LeaseLostError: another replica took the flow over; stop working on it.
             StateError: the store could not be reached; the lease may still lapse.
         """
         with self.store.transaction() as conn:
@@ -148,12 +153,17 @@ class Lease:
                     leases.c.flow == self.flow,
                     leases.c.holder == self.holder,
                     leases.c.token == self.token,
-                    leases.c.expires_at > now,
                 )
                 .values(expires_at=expires)
             )
             if result.rowcount != 1:
-                raise self._lost("it lapsed or moved before the heartbeat")
+                raise self._lost("another replica took it over after it lapsed")
+        if now >= self.expires_at:
+            log.warning(
+                "lease_renewed_late",
+                flow=self.flow,
+                late_seconds=round((now - self.expires_at).total_seconds(), 3),
+            )
         self.expires_at = expires
 
     def release(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from connector.app import App
 from connector.config import FlowSettings
+from connector.errors import LeaseLostError, StateError
 from connector.flows.batch import Batch
 from connector.flows.progress import Progress
 from connector.flows.summary import RunSummary
@@ -60,12 +61,25 @@ class FlowContext:
         """Write the batch's state changes in one transaction (not in a dry run).
 
         The lease is checked inside the same transaction, so a replica that lost
-        its lease while paused cannot commit anything.
+        its lease while paused cannot commit anything. The check comes last, just
+        before the commit: it locks the lease row, and a lock taken first would
+        stall the heartbeat (and a rival's take-over check) for the whole batch,
+        long enough on a big page for the lease to lapse under a healthy run.
         """
         if self.dry_run:
             batch.writes.clear()
             return
-        with self.app.store.transaction() as conn:
+        try:
+            with self.app.store.transaction() as conn:
+                batch.apply(conn)
+                if self.lease is not None:
+                    self.lease.assert_held(conn)
+        except LeaseLostError:
+            raise
+        except StateError:
+            # A write that clashed with a rival's may be the symptom of a lost
+            # lease: say so rather than report the clash.
             if self.lease is not None:
-                self.lease.assert_held(conn)
-            batch.apply(conn)
+                with self.app.store.transaction() as conn:
+                    self.lease.assert_held(conn)
+            raise

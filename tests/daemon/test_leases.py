@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import insert, select
 
+from connector.config import FlowSettings
 from connector.errors import LeaseLostError, StateError
+from connector.flows.batch import Batch
+from connector.flows.context import FlowContext
+from connector.flows.summary import RunSummary
 from connector.leases import Lease, acquire_lease, keep_alive, list_leases
 from connector.store import StateStore
 from connector.store.schema import cursors
@@ -107,6 +112,18 @@ def test_renew_extends_and_detects_loss(store: StateStore) -> None:
         lease.renew()
 
 
+def test_late_heartbeat_revives_a_lapsed_lease_nobody_took(store: StateStore) -> None:
+    """A heartbeat that comes after the expiry still renews: no rival has run."""
+    clock = FakeClock()
+    lease = acquire_lease(store, "handoff", "a", ttl=TTL, clock=clock)
+    assert lease is not None
+    clock.advance(45)
+    lease.renew()
+    assert acquire_lease(store, "handoff", "b", ttl=TTL, clock=clock) is None
+    _write_cursor(store, lease, "after-late-beat")
+    assert _cursor_sources(store) == ["after-late-beat"]
+
+
 def test_release_hands_over_without_waiting_and_tokens_keep_growing(
     store: StateStore,
 ) -> None:
@@ -190,3 +207,51 @@ def test_postgres_take_over_waits_for_the_commit_in_hand(pg_schema_url: str) -> 
     finally:
         holder_store.close()
         rival_store.close()
+
+
+@pytest.mark.postgres
+def test_heartbeat_is_not_held_up_by_the_batch_being_committed(
+    pg_schema_url: str,
+) -> None:
+    """A batch locks the lease row only at its end, so heartbeats go on meanwhile.
+
+    A big page can take longer to write than the lease lives; were the row
+    locked from the start, the heartbeat would wait behind it and a healthy run
+    would lose its lease.
+    """
+    store = StateStore(pg_schema_url)
+    store.migrate()
+    beat_store = StateStore(pg_schema_url + "%20-clock_timeout%3D200")
+    try:
+        lease = acquire_lease(store, "handoff", "a", ttl=TTL)
+        assert lease is not None
+        heartbeat = Lease(
+            store=beat_store,
+            flow="handoff",
+            holder="a",
+            token=lease.token,
+            ttl=TTL,
+            expires_at=lease.expires_at,
+        )
+        renewed: list[bool] = []
+
+        def write_while_the_heartbeat_runs(conn: object) -> None:
+            heartbeat.renew()  # another connection, mid-transaction
+            renewed.append(True)
+
+        batch = Batch("handoff", "run-1")
+        batch.writes.append(write_while_the_heartbeat_runs)
+        ctx = FlowContext(
+            app=SimpleNamespace(store=store),  # type: ignore[arg-type]
+            flow="handoff",
+            run_id="run-1",
+            settings=FlowSettings(),
+            mappings=None,
+            summary=RunSummary(flow="handoff", run_id="run-1", mode="sync"),
+            lease=lease,
+        )
+        ctx.commit(batch)
+        assert renewed == [True]
+    finally:
+        store.close()
+        beat_store.close()
