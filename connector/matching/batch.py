@@ -9,12 +9,13 @@ few.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from connector.matching.compare import Evaluator, compile_rules
+from connector.matching.compare import Evaluator, NameCounts, compile_rules
 from connector.matching.config import MatchRules
-from connector.matching.keys import Keys, block_values, person_keys
+from connector.matching.keys import Keys, block_function, person_keys
 from connector.matching.survivorship import survive
 from connector.records import Person
 
@@ -83,10 +84,12 @@ def cluster_keys(
     links: list[tuple[int, int, str, float]] = []
     cap = rules.max_block_size
     judge = compile_rules(rules)
+    counts = Counter(k.name for k in keys if k.name) if rules.counts_names else None
     for kind in rules.block_kinds:
         blocks: dict[int, int | list[int]] = {}
+        values_of = block_function(kind)
         for index, person in enumerate(keys):
-            for value in block_values(person, kind):
+            for value in values_of(person):
                 hashed = hash(value)
                 bucket = blocks.get(hashed)
                 if bucket is None:
@@ -95,8 +98,11 @@ def cluster_keys(
                     blocks[hashed] = [bucket, index]
                 else:
                     bucket.append(index)
+        limit = rules.name_block_limit(kind)
         for bucket in blocks.values():
             if isinstance(bucket, int):
+                continue
+            if limit is not None and len(bucket) > limit:
                 continue
             if len(bucket) > cap:
                 # Whatever the block shares, name then company puts likely twins
@@ -105,7 +111,7 @@ def cluster_keys(
                 window = _WINDOW
             else:
                 window = len(bucket)
-            _compare_block(bucket, window, keys, judge, forest, links)
+            _compare_block(bucket, window, keys, judge, counts, forest, links)
         del blocks
     return links
 
@@ -115,6 +121,7 @@ def _compare_block(
     window: int,
     keys: Sequence[Keys],
     judge: Evaluator,
+    counts: NameCounts | None,
     forest: _Forest,
     links: list[tuple[int, int, str, float]],
 ) -> None:
@@ -125,7 +132,7 @@ def _compare_block(
         for right in bucket[position + 1 : min(size, position + 1 + window)]:
             if find(left) == find(right):
                 continue
-            verdict = judge(left_keys, keys[right])
+            verdict = judge(left_keys, keys[right], counts)
             if verdict is not None:
                 forest.union(left, right)
                 links.append((left, right, verdict[0], verdict[1]))

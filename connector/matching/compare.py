@@ -9,17 +9,17 @@ coworkers (often sharing a surname), whatever the names and company say.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import NamedTuple, TypeAlias
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import OSA, Indel
 
 from connector.matching.config import MatchRules
 from connector.matching.keys import Keys, block_values
-from connector.matching.normalise import is_mobile
+from connector.matching.normalise import domain_stem, is_mobile
 
-__all__ = ["Evaluator", "Match", "compile_rules", "evaluate", "feature"]
+__all__ = ["Evaluator", "Match", "NameCounts", "compile_rules", "evaluate", "feature"]
 
 
 class Match(NamedTuple):
@@ -37,8 +37,11 @@ class Match(NamedTuple):
 
 
 _similarity = Indel.normalized_similarity
+_token_similarity = OSA.normalized_similarity
+_edits = OSA.distance
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _SEPARATORS = re.compile(r"[._-]")
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
 def _email(a: Keys, b: Keys) -> float | None:
@@ -74,7 +77,12 @@ def _corporate_local(a: Keys, b: Keys) -> float | None:
 
 def _initials_differ(left: str, right: str) -> bool:
     if left[0] != right[0]:
-        return True
+        # omrris.rachel for morris.rachel: two keys swapped, not another initial.
+        return (
+            _edits(left, right) != 1
+            or len(left) != len(right)
+            or (left[:2] != right[1::-1])
+        )
     left_parts, right_parts = _SEPARATORS.split(left), _SEPARATORS.split(right)
     if len(left_parts) != len(right_parts):
         return False
@@ -119,11 +127,15 @@ def _name(a: Keys, b: Keys) -> float | None:
         return 1.0
     left, right = a.tokens, b.tokens
     if len(left) == 2 and len(right) == 2:
-        straight = _similarity(left[0], right[0]) + _similarity(left[1], right[1])
+        straight = _token_similarity(left[0], right[0]) + _token_similarity(
+            left[1], right[1]
+        )
         if straight >= 1.5:
             # One token already agrees exactly; crossing them cannot score higher.
             return straight / 2
-        crossed = _similarity(left[0], right[1]) + _similarity(left[1], right[0])
+        crossed = _token_similarity(left[0], right[1]) + _token_similarity(
+            left[1], right[0]
+        )
         return max(straight, crossed) / 2
     if len(left) == 1 and len(right) == 2:
         left, right = right, left
@@ -137,9 +149,43 @@ def _name(a: Keys, b: Keys) -> float | None:
 
 
 def _company(a: Keys, b: Keys) -> float | None:
+    """Similarity of the company keys; numbers far apart mean two companies.
+
+    Numbers in a company name identify it: "Initech 6177" and "Initech 3687"
+    are two employers however close the strings are. One slip of the keyboard
+    (7968 for 7986, 553 for 5583) is still a typo, so numbers one edit apart
+    fall back to the plain similarity.
+    """
     if a.company is None or b.company is None:
         return None
-    return 1.0 if a.company == b.company else _similarity(a.company, b.company)
+    if a.company == b.company:
+        return 1.0
+    left = "".join(_DIGIT_RUNS.findall(a.company))
+    right = "".join(_DIGIT_RUNS.findall(b.company))
+    if left and right and _edits(left, right) > 1:
+        return 0.0
+    return _similarity(a.company, b.company)
+
+
+def _company_domain(a: Keys, b: Keys) -> float | None:
+    """One side's company in Latin letters against the other's work domain name.
+
+    Only across scripts: the other side names its company in Japanese (or
+    another non-Latin script), so the domain is the only way to compare them.
+    """
+    best: float | None = None
+    for named, mailed in ((a, b), (b, a)):
+        company, other = named.company, mailed.company
+        if not (company and company.isascii() and other and not other.isascii()):
+            continue
+        if not (mailed.corporate and mailed.domain):
+            continue
+        stem = domain_stem(mailed.domain)
+        if stem is None:
+            continue
+        value = 1.0 if stem == company else _similarity(stem, company)
+        best = value if best is None else max(best, value)
+    return best
 
 
 _FEATURES: dict[str, Callable[[Keys, Keys], float | None]] = {
@@ -151,6 +197,7 @@ _FEATURES: dict[str, Callable[[Keys, Keys], float | None]] = {
     "mobile": _mobile,
     "name": _name,
     "company": _company,
+    "company_domain": _company_domain,
 }
 
 
@@ -173,8 +220,25 @@ def _exact_equal(a: Keys, b: Keys, kinds: tuple[str, ...]) -> bool:
     return True
 
 
-Evaluator: TypeAlias = Callable[[Keys, Keys], tuple[str, float] | None]
-"""A compiled rule set: (left, right) -> (rule name, score) or None."""
+NameCounts: TypeAlias = Mapping[str, int]
+"""How many records of the index or batch carry each name key."""
+
+Evaluator: TypeAlias = Callable[
+    [Keys, Keys, NameCounts | None], tuple[str, float] | None
+]
+"""A compiled rule set: (left, right, name counts) -> (rule name, score) or None.
+
+Rules with ``max_name_count`` hold only when name counts are given."""
+
+
+def _rare_name(a: Keys, b: Keys, counts: NameCounts | None, limit: int) -> bool:
+    # A name written as one token (a family name alone) is never called rare:
+    # few records carry it, yet it says little about who the person is.
+    if counts is None or a.name is None or b.name is None:
+        return False
+    if len(a.tokens) < 2 or len(b.tokens) < 2:
+        return False
+    return max(counts.get(a.name, 0), counts.get(b.name, 0)) <= limit
 
 
 @lru_cache(maxsize=16)
@@ -187,7 +251,14 @@ def compile_rules(rules: MatchRules) -> Evaluator:
     rule can hold, so none is tried. Rule order and results are unchanged.
     """
     plan = tuple(
-        (rule.name, rule.exact, rule.require, rule.veto, len(rule.require))
+        (
+            rule.name,
+            rule.exact,
+            rule.require,
+            rule.veto,
+            len(rule.require),
+            rule.max_name_count,
+        )
         for rule in rules.rules
     )
     fuzzy = [rule for rule in rules.rules if not rule.exact]
@@ -200,10 +271,14 @@ def compile_rules(rules: MatchRules) -> Evaluator:
             gate_min = min(t for r in fuzzy for n, t in r.require if n == gate_name)
     features = _FEATURES
 
-    def run(a: Keys, b: Keys) -> tuple[str, float] | None:
+    def run(
+        a: Keys, b: Keys, counts: NameCounts | None = None
+    ) -> tuple[str, float] | None:
         memo: dict[str, float | None] = {}
         gate_open: bool | None = None
-        for name, exact, require, veto, count in plan:
+        for name, exact, require, veto, count, max_names in plan:
+            if max_names is not None and not _rare_name(a, b, counts, max_names):
+                continue
             if exact:
                 if not _exact_equal(a, b, exact):
                     continue
@@ -237,10 +312,18 @@ def compile_rules(rules: MatchRules) -> Evaluator:
     return run
 
 
-def evaluate(rules: MatchRules, a: Keys, b: Keys) -> tuple[str, float] | None:
+def evaluate(
+    rules: MatchRules, a: Keys, b: Keys, counts: NameCounts | None = None
+) -> tuple[str, float] | None:
     """The first rule (in file order) under which ``a`` and ``b`` are one person.
+
+    Args:
+        rules: the compiled matching rules.
+        a: one person's keys.
+        b: the other person's keys.
+        counts: records per name key, for rules with ``max_name_count``.
 
     Returns:
         (rule name, score), or None when no rule holds.
     """
-    return compile_rules(rules)(a, b)
+    return compile_rules(rules)(a, b, counts)

@@ -40,6 +40,7 @@ KeyKind: TypeAlias = Literal[
     "name_token",
     "name_joined",
     "company_head",
+    "company_stem",
 ]
 """A normalised key of one person: exact rules compare them, blocking groups by them.
 
@@ -48,7 +49,10 @@ for personal local parts (never info@, sales@...); ``name_token`` yields one key
 per token of the name, so a typo in one token still shares a block via the other;
 ``name_joined`` is the name without spaces in both orders (山田太郎 meets 山田 太郎);
 ``company_head`` is the first two characters of the company key, enough to keep a
-block small while tolerating a typo further on in the company name.
+block small while tolerating a typo further on in the company name;
+``company_stem`` is a company name in Latin letters and the name part of a
+corporate email domain (kohoku-kogyo-west.jp gives kohokukogyowest), so a record
+with the English company name meets one with the Japanese name and a work address.
 """
 
 Feature: TypeAlias = Literal[
@@ -60,6 +64,7 @@ Feature: TypeAlias = Literal[
     "mobile",
     "name",
     "company",
+    "company_domain",
 ]
 """A comparison of two people, 0.0 (different) to 1.0 (same), absent when either
 side lacks the value. ``corporate_local`` is the similarity of the local parts when
@@ -67,7 +72,10 @@ both addresses are at the same corporate domain: coworkers share the domain and
 company and often the surname, so a different local part there is evidence *against*
 a match. ``domain`` is absent when either side uses free mail. ``mobile`` is
 ``phone`` restricted to mobile numbers: an office's main line is shared by everyone
-there, a mobile number by nobody else."""
+there, a mobile number by nobody else. ``company_domain`` compares one side's
+company name in Latin letters with the other side's corporate email domain (its
+name part): how "Kohoku Kogyo West Co., Ltd." meets kobayashi@kohoku-kogyo-west.jp
+when the other record spells the company 株式会社港北西日本工業."""
 
 KEY_KINDS: tuple[str, ...] = get_args(KeyKind)
 """Every valid key kind, for messages."""
@@ -101,6 +109,7 @@ class _RuleModel(BaseModel):
     blocking: list[str] = Field(default_factory=list)
     require: dict[Feature, float] = Field(default_factory=dict)
     veto: dict[Feature, float] = Field(default_factory=dict)
+    max_name_count: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _check(self) -> _RuleModel:
@@ -165,6 +174,9 @@ class Rule:
         blocking: composite key kinds (tuples) whose shared values make candidates.
         require: feature -> minimum similarity; all must be present and reached.
         veto: feature -> threshold; a present feature below it rejects the pair.
+        max_name_count: the rule holds only for a name (of two or more tokens)
+            carried by at most this many records of the index or batch: a name
+            that rare is evidence by itself, a common one is not.
     """
 
     name: str
@@ -172,6 +184,7 @@ class Rule:
     blocking: tuple[tuple[str, ...], ...]
     require: tuple[tuple[str, float], ...]
     veto: tuple[tuple[str, float], ...]
+    max_name_count: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +205,26 @@ class MatchRules:
     survivorship: str = "most_recent"
     source_priority: tuple[str, ...] = ()
     source: str = "<defaults>"
+
+    @property
+    def counts_names(self) -> bool:
+        """Whether a rule needs how many records carry each name."""
+        return any(rule.max_name_count is not None for rule in self.rules)
+
+    def name_block_limit(self, kind: tuple[str, ...]) -> int | None:
+        """The largest useful block of ``kind``, when only rare names need it.
+
+        A block on the exact name holds every record carrying that name, so its
+        size is the name's count: when every rule blocking on it has a
+        ``max_name_count``, larger blocks cannot produce a link and are skipped.
+        """
+        if kind != ("name",):
+            return None
+        users = [rule for rule in self.rules if kind in rule.blocking]
+        limits = [rule.max_name_count for rule in users]
+        if not users or any(limit is None for limit in limits):
+            return None
+        return max(limit for limit in limits if limit is not None)
 
     @property
     def block_kinds(self) -> tuple[tuple[str, ...], ...]:
@@ -230,6 +263,7 @@ def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
                 blocking=tuple(tuple(b.split("+")) for b in rule.blocking),
                 require=tuple(rule.require.items()),
                 veto=tuple(rule.veto.items()),
+                max_name_count=rule.max_name_count,
             )
             for rule in model.rules
         ),

@@ -8,9 +8,12 @@ and ints are several times smaller than the strings at a million people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 
-from connector.matching.compare import Match, compile_rules
+from typing_extensions import override
+
+from connector.matching.compare import Match, NameCounts, compile_rules
 from connector.matching.config import MatchRules
 from connector.matching.keys import Keys, block_values, person_keys
 from connector.records import Person
@@ -34,10 +37,12 @@ class Matcher:
     def __init__(self, rules: MatchRules) -> None:
         self.rules = rules
         self._kinds = rules.block_kinds
+        self._limits = [rules.name_block_limit(kind) for kind in self._kinds]
         self._judge = compile_rules(rules)
         self._rank = {rule.name: index for index, rule in enumerate(rules.rules)}
         self._records: dict[str, Keys] = {}
         self._blocks: list[dict[int, _Bucket]] = [{} for _ in self._kinds]
+        self._names: Counter[str] | None = Counter() if rules.counts_names else None
 
     def __len__(self) -> int:
         return len(self._records)
@@ -54,6 +59,8 @@ class Matcher:
         if key in self._records:
             self.remove(key)
         self._records[key] = keys
+        if self._names is not None and keys.name:
+            self._names[keys.name] += 1
         for blocks, kind in zip(self._blocks, self._kinds, strict=True):
             for value in block_values(keys, kind):
                 hashed = hash(value)
@@ -71,6 +78,12 @@ class Matcher:
         keys = self._records.pop(key, None)
         if keys is None:
             return
+        if self._names is not None and keys.name:
+            left = self._names[keys.name] - 1
+            if left:
+                self._names[keys.name] = left
+            else:
+                del self._names[keys.name]
         for blocks, kind in zip(self._blocks, self._kinds, strict=True):
             for value in block_values(keys, kind):
                 hashed = hash(value)
@@ -97,13 +110,17 @@ class Matcher:
         tokens = set(keys.tokens)
         records = self._records
         found: set[str] = set()
-        for blocks, kind in zip(self._blocks, self._kinds, strict=True):
+        for blocks, kind, limit in zip(
+            self._blocks, self._kinds, self._limits, strict=True
+        ):
             for value in block_values(keys, kind):
                 bucket = blocks.get(hash(value))
                 if bucket is None:
                     continue
                 if isinstance(bucket, str):
                     found.add(bucket)
+                elif limit is not None and len(bucket) > limit:
+                    continue  # too common a name for the rules blocking on it
                 elif len(bucket) <= cap:
                     found.update(bucket)
                 elif tokens:
@@ -121,11 +138,20 @@ class Matcher:
         smallest key (so the answer never depends on set order).
         """
         keys = person if isinstance(person, Keys) else person_keys(person, self.rules)
+        counts: NameCounts | None = None
+        if self._names is not None:
+            # The lead itself carries its name too, as it would in a batch scan,
+            # unless it is already indexed (a re-match of a known record).
+            counts = (
+                self._names
+                if exclude is not None and exclude in self._records
+                else _PlusOne(self._names, keys.name)
+            )
         matches = []
         for candidate in self.candidates(keys):
             if candidate == exclude:
                 continue
-            verdict = self._judge(keys, self._records[candidate])
+            verdict = self._judge(keys, self._records[candidate], counts)
             if verdict is not None:
                 matches.append(Match(candidate, verdict[0], verdict[1]))
         matches.sort(key=lambda m: (self._rank[m.rule], -m.score, m.key))
@@ -158,6 +184,29 @@ class Matcher:
             self.add_keys(key, keys_from_stored(self.rules, stored))
             count += 1
         return count
+
+
+class _PlusOne(Mapping[str, int]):
+    """Name counts of the index with one more record carrying ``name``."""
+
+    def __init__(self, counts: Mapping[str, int], name: str | None) -> None:
+        self._counts, self._name = counts, name
+
+    @override
+    def __getitem__(self, key: str) -> int:
+        extra = 1 if key == self._name else 0
+        value = self._counts.get(key, 0) + extra
+        if not value:
+            raise KeyError(key)
+        return value
+
+    @override
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    @override
+    def __len__(self) -> int:
+        return len(self._counts)
 
 
 def keys_from_stored(rules: MatchRules, stored: Mapping[str, str]) -> Keys:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from rapidfuzz.distance import OSA
 
 __all__ = [
     "EmailPolicy",
@@ -140,6 +141,8 @@ _LATIN_LEGAL_FORMS = frozenset(
     }
 )
 _NON_WORD = re.compile(r"[^\w]+")
+_LONG_JA_FORMS = tuple(f for f in _JA_LEGAL_FORMS if len(f) >= 4 and "(" not in f)
+_LONG_LATIN_FORMS = tuple(f for f in _LATIN_LEGAL_FORMS if len(f) >= 7)
 
 
 @lru_cache(maxsize=262144)
@@ -152,12 +155,69 @@ def company_key(value: str | None, extra_forms: tuple[str, ...] = ()) -> str | N
     if not value:
         return None
     text = fold_text(value)
+    found = False
     for form in (*_JA_LEGAL_FORMS, *extra_forms):
         if form in text:
             text = text.replace(form, " ")
+            found = True
+    if not found:
+        text = _strip_misspelt_ja_form(text)
     words = [w for w in _NON_WORD.split(text) if w and w not in _LATIN_LEGAL_FORMS]
+    if len(words) > 1 and _misspelt_latin_form(words[-1]):
+        words.pop()
     key = "".join(words)
     return key or None
+
+
+def _strip_misspelt_ja_form(text: str) -> str:
+    """Drop a legal form with one wrong or swapped character (小限会社, 式株会社).
+
+    Only at the very start or end, where legal forms sit, and only for forms
+    of four characters or more. A dropped character (株式会) is left alone: the
+    window would be ambiguous with the name's own first character.
+    """
+    for form in _LONG_JA_FORMS:
+        size = len(form)
+        if len(text) <= size + 1:
+            continue
+        if OSA.distance(text[:size], form, score_cutoff=1) <= 1:
+            return text[size:]
+        if OSA.distance(text[-size:], form, score_cutoff=1) <= 1:
+            return text[:-size]
+    return text
+
+
+def _misspelt_latin_form(word: str) -> bool:
+    """Whether ``word`` is a long legal-form word with one typo (Corporatino)."""
+    return any(
+        abs(len(word) - len(form)) <= 1
+        and OSA.distance(word, form, score_cutoff=1) <= 1
+        for form in _LONG_LATIN_FORMS
+    )
+
+
+_SUFFIX_LABELS = frozenset(
+    {
+        *("jp", "co", "ne", "or", "ac", "go", "ad", "ed", "gr", "lg"),
+        *("com", "net", "org", "biz", "info", "io", "ai", "dev", "app"),
+        *("uk", "us", "de", "fr", "nl", "it", "es", "ch", "at", "be", "se"),
+        *("cn", "kr", "tw", "hk", "sg", "au", "nz", "in", "ca", "eu", "ltd"),
+    }
+)
+
+
+@lru_cache(maxsize=65536)
+def domain_stem(domain: str) -> str | None:
+    """The name part of a domain in letters and digits: acme-works.co.jp, acmeworks.
+
+    Registry suffixes (co.jp, com, co.uk ...) go; what remains is what companies
+    usually build from their own name in Latin letters.
+    """
+    labels = domain.split(".")
+    while len(labels) > 1 and labels[-1] in _SUFFIX_LABELS:
+        labels.pop()
+    stem = "".join(ch for ch in labels[-1] if ch.isalnum())
+    return stem or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,3 +174,23 @@ def test_blank_company_is_no_key() -> None:
 def test_fold_text_is_nfkc_casefold_and_kana() -> None:
     """Full-width Latin becomes ASCII and katakana becomes hiragana."""
     assert fold_text("ＡＢＣ カナ") == "abc かな"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("小限会社ノース東日本ネット", "ノース東日本ネット"),
+        ("関西サービス式株会社", "関西サービス"),
+        ("Umbrella Holdings 6171 Corporatino", "Umbrella Holdings 6171"),
+        ("Dunder Networks Coporation", "Dunder Networks"),
+    ],
+)
+def test_legal_forms_with_one_typo_are_removed(raw: str, clean: str) -> None:
+    """A legal form with one wrong or swapped character still goes from the key."""
+    assert company_key(raw) == company_key(clean)
+
+
+@pytest.mark.parametrize("raw", ["合同会館", "Companion", "サクラ会社"])
+def test_words_merely_near_a_legal_form_stay(raw: str) -> None:
+    """Only a whole form at either end, one edit away, is taken for a legal form."""
+    assert company_key(raw) == fold_text(raw)

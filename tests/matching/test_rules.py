@@ -174,3 +174,72 @@ def test_veto_ignores_missing_features() -> None:
     a = person(phone="0312345678", company="Acme")
     assert _verdict(rules, a, person(phone="0312345678")) == ("p", 1.0)
     assert _verdict(rules, a, person(phone="0312345678", company="Globex")) is None
+
+
+def test_companies_with_different_numbers_are_two_employers(rules: MatchRules) -> None:
+    """Initech 6177 and Initech 3687 are two companies, however close the strings."""
+    a = person(first_name="Ella", last_name="Morris", company="Initech Networks 6177")
+    b = person(first_name="Ella", last_name="Morris", company="Initech Networks 3687")
+    assert feature("company", person_keys(a, rules), person_keys(b, rules)) == 0.0
+    assert _verdict(rules, a, b) is None
+
+
+def test_one_slip_in_a_company_number_is_still_a_typo(rules: MatchRules) -> None:
+    """7968 for 7986 is one swapped pair of keys: the same company."""
+    a = person(first_name="Ella", last_name="Allen", company="Pied Piper 7968 Corp.")
+    b = person(first_name="Ella", last_name="Allen", company="Pied Piper 7986 Corp.")
+    verdict = _verdict(rules, a, b)
+    assert verdict is not None
+    assert verdict[0] == "name_company"
+
+
+@pytest.mark.parametrize(
+    ("first", "other"),
+    [("Nina", "Anna"), ("由美", "真由美"), ("美穂", "明美")],
+)
+def test_given_names_two_edits_apart_are_two_people(
+    rules: MatchRules, first: str, other: str
+) -> None:
+    """Name tokens are compared by edits (swaps count once), not shared letters."""
+    a = person(first_name=first, last_name="Richardson", company="Globex 677")
+    b = person(first_name=other, last_name="Richardson", company="Globex 677")
+    assert _verdict(rules, a, b) is None
+
+
+def test_english_company_meets_the_japanese_one_through_the_work_domain(
+    rules: MatchRules,
+) -> None:
+    """Kohoku Kogyo West Co., Ltd. and 株式会社港北西日本工業 @kohoku-kogyo-west.jp."""
+    a = person(
+        last_name="小林", first_name="彩奈", company="Kohoku Kogyo West Co., Ltd."
+    )
+    b = person(
+        last_name="小林",
+        first_name="彩奈",
+        company="株式会社港北西日本工業",
+        email="kobayashi-a@kohoku-kogyo-west.jp",
+    )
+    assert _verdict(rules, a, b) == ("name_company_domain", 1.0)
+
+
+def test_company_domain_only_compares_across_scripts(rules: MatchRules) -> None:
+    """Two Latin names are compared as companies, never through the domain."""
+    a = person(company="Kohoku Kogyo West Co., Ltd.")
+    b = person(company="Acme Corp.", email="k@kohoku-kogyo-west.jp")
+    assert (
+        feature("company_domain", person_keys(a, rules), person_keys(b, rules)) is None
+    )
+
+
+def test_swapped_first_letters_of_a_work_address_are_a_typo(rules: MatchRules) -> None:
+    """omrris.rachel@ is morris.rachel@ mistyped; kyamamoto@ is not yyamamoto@."""
+    keys = [
+        person_keys(person(email=e), rules)
+        for e in ("morris.rachel@globex.com", "omrris.rachel@globex.com")
+    ]
+    assert feature("corporate_local", *keys) > 0.8  # type: ignore[operator]
+    coworkers = [
+        person_keys(person(email=e), rules)
+        for e in ("kyamamoto@globex.com", "yyamamoto@globex.com")
+    ]
+    assert feature("corporate_local", *coworkers) == 0.0
