@@ -78,11 +78,7 @@ def _corporate_local(a: Keys, b: Keys) -> float | None:
 def _initials_differ(left: str, right: str) -> bool:
     if left[0] != right[0]:
         # omrris.rachel for morris.rachel: two keys swapped, not another initial.
-        return (
-            _edits(left, right) != 1
-            or len(left) != len(right)
-            or (left[:2] != right[1::-1])
-        )
+        return left[:2] != right[1::-1] or left[2:] != right[2:]
     left_parts, right_parts = _SEPARATORS.split(left), _SEPARATORS.split(right)
     if len(left_parts) != len(right_parts):
         return False
