@@ -49,6 +49,7 @@ bench: dev
 	$(BIN)/python bench/dedupe.py 100000 --queries 1000
 	$(BIN)/python -m bench.hubspot_bench
 	$(BIN)/python bench/csv_throughput.py
+	$(BIN)/python bench/flow_throughput.py
 
 report-example: dev
 	$(BIN)/python scripts/report_example.py
