@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from connector.store.schema import dead_letters
+from connector.store.upsert import upsert_many
 
 __all__ = [
     "DeadLetterKind",
+    "DeadLetterWrite",
+    "Release",
     "add_dead_letter",
+    "apply_dead_letters",
     "count_dead_letters",
     "drop_dead_letters",
     "due_dead_letters",
@@ -33,6 +38,31 @@ the source row could not be parsed at all."""
 
 _BASE_BACKOFF = timedelta(minutes=5)
 _MAX_BACKOFF = timedelta(hours=12)
+_CHUNK = 500  # keys per IN list
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterWrite:
+    """One record failing (see :func:`add_dead_letter` for the fields)."""
+
+    flow: str
+    record_key: str
+    system: str
+    entity: str
+    kind: DeadLetterKind
+    reason: str
+    error: str
+    payload: Mapping[str, Any]
+    run_id: str | None = None
+    max_attempts: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One record synced: its dead letter, if any, goes."""
+
+    flow: str
+    record_key: str
 
 
 def add_dead_letter(
@@ -50,41 +80,142 @@ def add_dead_letter(
     max_attempts: int = 5,
 ) -> None:
     """Store (or update) the dead letter of one record and schedule its retry."""
+    apply_dead_letters(
+        conn,
+        [
+            DeadLetterWrite(
+                flow,
+                record_key,
+                system,
+                entity,
+                kind,
+                reason,
+                error,
+                payload,
+                run_id,
+                max_attempts,
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    attempts: int
+    run_id: str | None
+    first_seen: datetime
+
+
+def apply_dead_letters(
+    conn: Connection, changes: Sequence[DeadLetterWrite | Release]
+) -> None:
+    """Apply failures and releases in order, as if one after the other.
+
+    A key's changes are folded over its stored row first: a failure after a
+    release starts again at one attempt (a new row, as a release deletes it), a
+    release after a failure leaves nothing. Then one DELETE for every released
+    key and one upsert for every key left failing.
+    """
     now = datetime.now(UTC)
-    body = json.dumps(dict(payload), ensure_ascii=False, default=str, sort_keys=True)
-    existing = conn.execute(
-        select(dead_letters.c.id, dead_letters.c.attempts, dead_letters.c.run_id).where(
-            dead_letters.c.flow == flow, dead_letters.c.record_key == record_key
-        )
-    ).first()
+    adds = {(c.flow, c.record_key) for c in changes if isinstance(c, DeadLetterWrite)}
+    rows: dict[tuple[str, str], _Row | None] = dict(_stored(conn, adds))
+    final: dict[tuple[str, str], dict[str, Any] | None] = {}
+    released: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.flow, change.record_key)
+        if isinstance(change, Release):
+            rows[key] = final[key] = None
+            released.add(key)
+        else:
+            rows[key], final[key] = _failed(change, rows.get(key), now)
+    for flow, keys in _by_flow(released).items():
+        for start in range(0, len(keys), _CHUNK):
+            conn.execute(
+                delete(dead_letters).where(
+                    dead_letters.c.flow == flow,
+                    dead_letters.c.record_key.in_(keys[start : start + _CHUNK]),
+                )
+            )
+    upsert_many(
+        conn,
+        dead_letters,
+        [values for values in final.values() if values is not None],
+        keys=("flow", "record_key"),
+        update=_UPDATED,
+    )
+
+
+_UPDATED = tuple(
+    c.name
+    for c in dead_letters.columns
+    if c.name not in ("id", "flow", "record_key", "first_seen")
+)
+"""What a repeated failure overwrites: everything but the identity and first_seen."""
+
+
+def _failed(
+    change: DeadLetterWrite, prior: _Row | None, now: datetime
+) -> tuple[_Row, dict[str, Any]]:
+    """The row after one more failure of a record whose row was ``prior``."""
     # One attempt per run: a record failing as a retry and again from its source
     # in the same run has been tried once, not twice.
-    again = existing is not None and run_id is not None and existing.run_id == run_id
-    attempts = 1 if existing is None else int(existing.attempts) + (0 if again else 1)
-    parked = attempts >= max_attempts
-    values = {
-        "system": system,
-        "entity": entity,
-        "kind": kind,
-        "reason": reason,
-        "error": error,
+    again = (
+        prior is not None
+        and change.run_id is not None
+        and prior.run_id == change.run_id
+    )
+    attempts = 1 if prior is None else prior.attempts + (0 if again else 1)
+    parked = attempts >= change.max_attempts
+    body = json.dumps(
+        dict(change.payload), ensure_ascii=False, default=str, sort_keys=True
+    )
+    row = _Row(attempts, change.run_id, prior.first_seen if prior else now)
+    return row, {
+        "flow": change.flow,
+        "record_key": change.record_key,
+        "system": change.system,
+        "entity": change.entity,
+        "kind": change.kind,
+        "reason": change.reason,
+        "error": change.error,
         "payload": body,
         "attempts": attempts,
         "status": "parked" if parked else "pending",
+        "first_seen": row.first_seen,
         "last_seen": now,
         "next_attempt_at": None if parked else now + _backoff(attempts),
-        "run_id": run_id,
+        "run_id": change.run_id,
     }
-    if existing is None:
-        conn.execute(
-            insert(dead_letters).values(
-                flow=flow, record_key=record_key, first_seen=now, **values
+
+
+def _stored(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], _Row]:
+    """The stored rows of ``keys`` (flow, record key) that exist."""
+    result: dict[tuple[str, str], _Row] = {}
+    for flow, wanted in _by_flow(keys).items():
+        for start in range(0, len(wanted), _CHUNK):
+            rows = conn.execute(
+                select(
+                    dead_letters.c.record_key,
+                    dead_letters.c.attempts,
+                    dead_letters.c.run_id,
+                    dead_letters.c.first_seen,
+                ).where(
+                    dead_letters.c.flow == flow,
+                    dead_letters.c.record_key.in_(wanted[start : start + _CHUNK]),
+                )
             )
-        )
-    else:
-        conn.execute(
-            update(dead_letters).where(dead_letters.c.id == existing.id).values(values)
-        )
+            for record_key, attempts, run_id, first_seen in rows:
+                result[flow, record_key] = _Row(int(attempts), run_id, first_seen)
+    return result
+
+
+def _by_flow(keys: set[tuple[str, str]]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for flow, record_key in sorted(keys):
+        result.setdefault(flow, []).append(record_key)
+    return result
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -8,16 +8,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from connector.store.schema import fingerprints
-from connector.store.upsert import upsert
+from connector.store.upsert import upsert_many
 
-__all__ = ["fingerprint", "get_fingerprints", "set_fingerprint"]
+__all__ = [
+    "FingerprintWrite",
+    "fingerprint",
+    "get_fingerprints",
+    "set_fingerprint",
+    "set_fingerprints",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintWrite:
+    """The payload pushed for one record key, and where it landed."""
+
+    flow: str
+    key: str
+    value: str
+    target_id: str | None
 
 
 def fingerprint(payload: Mapping[str, Any]) -> str:
@@ -50,13 +67,27 @@ def set_fingerprint(
     conn: Connection, flow: str, key: str, value: str, target_id: str | None
 ) -> None:
     """Remember what was pushed for ``key`` and where it landed."""
-    upsert(
+    set_fingerprints(conn, [FingerprintWrite(flow, key, value, target_id)])
+
+
+def set_fingerprints(conn: Connection, writes: Sequence[FingerprintWrite]) -> None:
+    """Remember many pushes at once; of two writes to one key the later wins."""
+    now = datetime.now(UTC)
+    final = {(w.flow, w.key): w for w in writes}
+    rows = [
+        {
+            "flow": w.flow,
+            "record_key": w.key,
+            "fingerprint": w.value,
+            "target_id": w.target_id,
+            "updated_at": now,
+        }
+        for w in final.values()
+    ]
+    upsert_many(
         conn,
         fingerprints,
-        keys={"flow": flow, "record_key": key},
-        values={
-            "fingerprint": value,
-            "target_id": target_id,
-            "updated_at": datetime.now(UTC),
-        },
+        rows,
+        keys=("flow", "record_key"),
+        update=("fingerprint", "target_id", "updated_at"),
     )

@@ -13,7 +13,7 @@ can be rebuilt after a restart without re-reading either system.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,26 +21,31 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from connector.errors import StateError
 from connector.store.schema import identities, match_keys
-from connector.store.upsert import upsert
+from connector.store.upsert import upsert, upsert_many
 
 __all__ = [
     "IdentityLink",
+    "LinkWrite",
     "MergeOutcome",
     "delete_match_keys",
     "find_by_key",
     "ids_for",
     "link",
+    "link_many",
     "links_for",
+    "links_for_many",
     "load_match_keys",
     "new_canonical_id",
     "record_conversion",
     "record_merge",
     "resolve",
+    "resolve_many",
     "save_match_keys",
     "survivor_of",
 ]
 
 _MAX_HOPS = 32  # merge chains are short; a longer one means a cycle in the data
+_CHUNK = 500  # ids per IN list
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,20 @@ class IdentityLink:
     score: float | None
     linked_at: datetime
     run_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkWrite:
+    """One link to make (see :func:`link`); ``linked_at`` None means now."""
+
+    system: str
+    entity: str
+    external_id: str
+    canonical_id: str
+    rule: str
+    score: float | None = None
+    run_id: str | None = None
+    linked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,18 +138,40 @@ def link(
 
     Re-linking an id moves it (the newest evidence wins) and clears any alias.
     """
-    upsert(
+    link_many(
+        conn,
+        [
+            LinkWrite(
+                system, entity, external_id, canonical_id, rule, score, run_id, now
+            )
+        ],
+    )
+
+
+def link_many(conn: Connection, writes: Sequence[LinkWrite]) -> None:
+    """Make many links at once; of two links of one id the later wins."""
+    now = datetime.now(UTC)
+    final = {(w.system, w.entity, w.external_id): w for w in writes}
+    rows = [
+        {
+            "system": w.system,
+            "entity": w.entity,
+            "external_id": w.external_id,
+            "canonical_id": w.canonical_id,
+            "alias_of": None,
+            "rule": w.rule,
+            "score": w.score,
+            "linked_at": w.linked_at or now,
+            "run_id": w.run_id,
+        }
+        for w in final.values()
+    ]
+    upsert_many(
         conn,
         identities,
-        keys={"system": system, "entity": entity, "external_id": external_id},
-        values={
-            "canonical_id": canonical_id,
-            "alias_of": None,
-            "rule": rule,
-            "score": score,
-            "linked_at": now or datetime.now(UTC),
-            "run_id": run_id,
-        },
+        rows,
+        keys=("system", "entity", "external_id"),
+        update=("canonical_id", "alias_of", "rule", "score", "linked_at", "run_id"),
     )
 
 
@@ -168,6 +209,34 @@ def resolve(conn: Connection, system: str, entity: str, external_id: str) -> str
     return None if row is None else row[0]
 
 
+def resolve_many(
+    conn: Connection, system: str, entity: str, external_ids: Iterable[str]
+) -> dict[str, str | None]:
+    """:func:`resolve` for many ids: one query, plus one chain walk per alias."""
+    wanted = list(dict.fromkeys(external_ids))
+    result: dict[str, str | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), _CHUNK):
+        rows = conn.execute(
+            select(
+                identities.c.external_id,
+                identities.c.canonical_id,
+                identities.c.alias_of,
+            ).where(
+                identities.c.system == system,
+                identities.c.entity == entity,
+                identities.c.external_id.in_(wanted[start : start + _CHUNK]),
+            )
+        )
+        for external_id, canonical_id, alias_of in rows:
+            # Merged-away ids are rare: follow their chain the slow way.
+            result[external_id] = (
+                str(canonical_id)
+                if alias_of is None
+                else resolve(conn, system, entity, external_id)
+            )
+    return result
+
+
 def ids_for(
     conn: Connection, canonical_id: str, *, aliases: bool = False
 ) -> dict[str, list[str]]:
@@ -191,6 +260,26 @@ def links_for(conn: Connection, canonical_id: str) -> list[IdentityLink]:
         .order_by(identities.c.linked_at, identities.c.system, identities.c.external_id)
     )
     return [IdentityLink(**row._mapping) for row in rows]
+
+
+def links_for_many(
+    conn: Connection, canonical_ids: Iterable[str]
+) -> dict[str, list[IdentityLink]]:
+    """:func:`links_for` for many persons (those without a link are left out)."""
+    wanted = list(dict.fromkeys(canonical_ids))
+    result: dict[str, list[IdentityLink]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = conn.execute(
+            select(identities)
+            .where(identities.c.canonical_id.in_(wanted[start : start + _CHUNK]))
+            .order_by(
+                identities.c.linked_at, identities.c.system, identities.c.external_id
+            )
+        )
+        for row in rows:
+            found = IdentityLink(**row._mapping)
+            result.setdefault(found.canonical_id, []).append(found)
+    return result
 
 
 def record_merge(
