@@ -67,7 +67,7 @@ class FlowContext:
         long enough on a big page for the lease to lapse under a healthy run.
         """
         if self.dry_run:
-            batch.writes.clear()
+            batch.clear()
             return
         try:
             with self.app.store.transaction() as conn:

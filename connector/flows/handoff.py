@@ -32,8 +32,9 @@ from connector.flows.common import (
 )
 from connector.flows.context import FlowContext
 from connector.flows.merges import apply_merge
+from connector.flows.page_reads import PageReads
 from connector.flows.push import invalid_reason, push_isolating
-from connector.flows.resolve import Resolution, Resolver, person_ids
+from connector.flows.resolve import Resolution, Resolver
 from connector.flows.sfa_people import refresh_sfa_people
 from connector.matching import Matcher, load_match_rules
 from connector.metrics import RECORDS_PUSHED
@@ -44,7 +45,7 @@ from connector.qualification import (
     qualifies,
 )
 from connector.records import Person, Stage
-from connector.store import fingerprints, identity, people, snapshots
+from connector.store import fingerprints
 
 __all__ = ["run_handoff"]
 
@@ -101,12 +102,22 @@ def _handle_page(
     records = [r for r in page.records if in_window(r, ctx.since, ctx.until)]
     pending: list[_Pending] = []
     by_canonical: dict[str, _Pending] = {}
+    reads = PageReads()
     with ctx.app.store.read() as conn:
         known = fingerprints.get_fingerprints(
             conn, ctx.flow, [f"ma:{r.id}" for r in records]
         )
-        for record in records:
-            item = _prepare(ctx, conn, batch, record, resolver, rule, known)
+        # Resolve the whole page first (in order: a record sees the links of
+        # those before it), then read what the records need in a few queries.
+        with resolver.preloaded(conn, "ma", "persons", [r.id for r in records]):
+            resolved = [_resolve(ctx, conn, record, resolver) for record in records]
+        reads.load(
+            conn,
+            [r.resolution.canonical_id for r in resolved if r.resolution],
+            snapshots_of="sfa",
+        )
+        for entry in resolved:
+            item = _prepare(ctx, conn, batch, entry, resolver, rule, known, reads)
             if item is None:
                 continue
             twin = by_canonical.get(item.resolution.canonical_id)
@@ -147,40 +158,54 @@ def _handle_page(
     ctx.commit(batch)
 
 
+@dataclass
+class _Resolved:
+    """A record mapped and resolved (or why it could not be mapped)."""
+
+    record: Record
+    person: Person | None = None
+    resolution: Resolution | None = None
+    error: RecordInvalidError | None = None
+
+
+def _resolve(
+    ctx: FlowContext, conn: Connection, record: Record, resolver: Resolver
+) -> _Resolved:
+    ctx.summary.counts["pulled"] += 1
+    if record.deleted:
+        ctx.summary.counts["deleted_in_source"] += 1
+        ctx.log.info("record_deleted_in_source", key=f"ma:{record.id}")
+        return _Resolved(record)
+    try:
+        person = ctx.mappings.to_person(record)
+    except RecordInvalidError as exc:
+        return _Resolved(record, error=exc)
+    resolution = resolver.resolve(conn, "ma", "persons", record.id, person)
+    return _Resolved(record, person, resolution)
+
+
 def _prepare(
     ctx: FlowContext,
     conn: Connection,
     batch: Batch,
-    record: Record,
+    entry: _Resolved,
     resolver: Resolver,
     rule: Qualification,
     known: dict[str, tuple[str, str | None]],
+    reads: PageReads,
 ) -> _Pending | None:
+    record = entry.record
     key = f"ma:{record.id}"
-    ctx.summary.counts["pulled"] += 1
-    if record.deleted:
-        ctx.summary.counts["deleted_in_source"] += 1
-        ctx.log.info("record_deleted_in_source", key=key)
+    if entry.error is not None:
+        dead_letter_invalid(ctx, batch, key, record, entry.error)
         return None
-    try:
-        person = ctx.mappings.to_person(record)
-    except RecordInvalidError as exc:
-        dead_letter_invalid(ctx, batch, key, record, exc)
+    person, resolution = entry.person, entry.resolution
+    if person is None or resolution is None:  # deleted in the source
         return None
-    resolution = resolver.resolve(conn, "ma", "persons", record.id, person)
     canonical = resolution.canonical_id
     if resolution.rule != "identity_map":
-        batch.do(
-            lambda c: identity.link(
-                c,
-                "ma",
-                "persons",
-                record.id,
-                canonical,
-                resolution.rule,
-                resolution.score,
-                run_id=ctx.run_id,
-            )
+        batch.link(
+            "ma", "persons", record.id, canonical, resolution.rule, resolution.score
         )
     if record.merged_ids:
         merged = list(record.merged_ids)
@@ -194,7 +219,7 @@ def _prepare(
                 merged_ids=merged,
             )
         )
-    row = people.get_person(conn, canonical)
+    row = reads.person(conn, canonical)
     previous = stage_of_row(row)
     if person.stage is not None and person.stage != previous:
         batch.stage_event(
@@ -216,7 +241,7 @@ def _prepare(
     ):
         ctx.summary.counts["not_qualified"] += 1
         return None
-    sfa_ids = person_ids(conn, canonical, "sfa")
+    sfa_ids = reads.person_ids(conn, canonical, "sfa")
     if not sfa_ids and ctx.dry_run:
         # A dry run commits no links: those it made itself live in the resolver.
         sfa_ids = resolver.pending_ids(canonical, "sfa")
@@ -224,7 +249,7 @@ def _prepare(
     current: dict[str, Any] | None = None
     current_updated = None
     if target is not None:
-        found = snapshots.get_snapshots(conn, "sfa", "persons", [target]).get(target)
+        found = reads.snapshot(conn, "sfa", "persons", target)
         if found is None and ctx.dry_run:
             found = ctx.dry_snapshots.get(("sfa", "persons", target))
         if found is not None:
@@ -330,18 +355,7 @@ def _push(
             sfa_id = outcome.id
             resolver.remember("sfa", "persons", sfa_id, canonical)
             if sfa_id != item.target:
-                batch.do(
-                    partial(
-                        identity.link,
-                        system="sfa",
-                        entity="persons",
-                        external_id=sfa_id,
-                        canonical_id=canonical,
-                        rule="handoff",
-                        score=None,
-                        run_id=ctx.run_id,
-                    )
-                )
+                batch.link("sfa", "persons", sfa_id, canonical, "handoff")
             batch.fingerprint(key, item.fingerprint, sfa_id)
             for twin_key, twin_fp in item.twins:
                 batch.fingerprint(twin_key, twin_fp, sfa_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -34,12 +33,13 @@ from connector.flows.common import (
     stored_cursor,
 )
 from connector.flows.context import FlowContext
+from connector.flows.outcome_reads import PageState, Resolved, out_key, resolve_page
 from connector.flows.push import invalid_reason, push_isolating
-from connector.flows.resolve import Resolver, person_ids
+from connector.flows.resolve import Resolver
 from connector.matching import Matcher, load_match_rules
 from connector.metrics import RECORDS_PUSHED
 from connector.records import Deal, Person, SourceRef, Stage
-from connector.store import fingerprints, identity, people, snapshots
+from connector.store import fingerprints
 
 __all__ = ["run_outcomes"]
 
@@ -94,12 +94,12 @@ def _handle_page(
     # Stages planned earlier in this page, so a person's lead and deal records
     # are judged against each other, not against the committed state only.
     stages: dict[str, Stage] = {}
+    records = [r for r in page.records if in_window(r, ctx.since, ctx.until)]
     with ctx.app.store.read() as conn:
-        for record in page.records:
-            if not in_window(record, ctx.since, ctx.until):
-                continue
-            ctx.summary.counts["pulled"] += 1
-            item = _prepare(ctx, conn, batch, record, resolver, stages)
+        resolved = resolve_page(ctx, conn, records, resolver)
+        reads = PageState.load(ctx, conn, resolved)
+        for entry in resolved:
+            item = _prepare(ctx, conn, batch, entry, stages, reads)
             if item is not None:
                 pending.append(item)
     if ctx.dry_run:
@@ -123,62 +123,46 @@ def _prepare(
     ctx: FlowContext,
     conn: Connection,
     batch: Batch,
-    record: Record,
-    resolver: Resolver,
+    entry: Resolved,
     stages: dict[str, Stage],
+    state: PageState,
 ) -> _Outcome | None:
+    record = entry.record
     key = f"sfa:{record.entity}:{record.id}"
-    if record.deleted:
-        ctx.summary.counts["deleted_in_source"] += 1
+    if entry.error is not None:
+        dead_letter_invalid(ctx, batch, key, record, entry.error)
         return None
-    try:
-        if record.entity == "deals":
-            deal: Deal | None = ctx.mappings.to_deal(record)
-            person = None
-        else:
-            deal = None
-            person = ctx.mappings.to_person(record)
-    except RecordInvalidError as exc:
-        dead_letter_invalid(ctx, batch, key, record, exc)
-        return None
+    deal, person, resolution = entry.deal, entry.person, entry.resolution
     if deal is not None:
-        probe = Person(
-            source=deal.source, email=deal.person_email, company=deal.company
-        )
         stage, reason = deal.stage, deal.stage_reason
     elif person is not None:
-        probe, stage, reason = person, person.stage, person.stage_reason
-    else:
+        stage, reason = person.stage, person.stage_reason
+    else:  # deleted in the source, or mapped to nothing
         return None
-    resolution = resolver.find(conn, "sfa", record.entity, record.id, probe)
-    canonical = resolution.canonical_id if resolution else None
+    canonical = entry.canonical
     if deal is not None:
-        _track_deal(ctx, conn, batch, deal, canonical)
+        _track_deal(batch, deal, canonical, state)
     batch.snapshot("sfa", record.entity, record.id, record.fields, record.updated_at)
     if resolution is None or canonical is None:
         ctx.summary.counts[f"{record.entity}_without_person"] += 1
         batch.release(key)
         return None
     if resolution.rule != "identity_map":
-        batch.do(
-            lambda c: identity.link(
-                c,
-                "sfa",
-                record.entity,
-                record.id,
-                canonical,
-                resolution.rule,
-                resolution.score,
-                run_id=ctx.run_id,
-            )
+        batch.link(
+            "sfa",
+            record.entity,
+            record.id,
+            canonical,
+            resolution.rule,
+            resolution.score,
         )
-    ma_ids = person_ids(conn, canonical, "ma")
+    ma_ids = state.people.person_ids(conn, canonical, "ma")
     if not ma_ids or stage is None:
         ctx.summary.counts["no_marketing_person"] += 1
         batch.release(key)
         return None
     current_stage = stages.get(canonical) or stage_of_row(
-        people.get_person(conn, canonical)
+        state.people.person(conn, canonical)
     )
     if current_stage is not None and stage != current_stage:
         move = ctx.mappings.check_move(current_stage, stage)
@@ -214,9 +198,8 @@ def _prepare(
     if stage is Stage.REJECTED:
         attributes["rejected_reason"] = reason
     ma_id = ma_ids[0]
-    current, current_updated = snapshots.get_snapshots(
-        conn, "ma", "persons", [ma_id]
-    ).get(ma_id, (None, None))
+    known_values = state.people.snapshot(conn, "ma", "persons", ma_id)
+    current, current_updated = known_values or (None, None)
     outgoing = Person(
         source=SourceRef("ma", ma_id),
         stage=final,
@@ -243,7 +226,7 @@ def _prepare(
         # HubSpot silently keeps a later lifecycle stage; a recycle must say it
         # moves back, so the adapter clears the stage before setting it.
         fields[BACKWARD_LIFECYCLE] = True
-    out_key = f"{key}->ma:{ma_id}"
+    write_key = out_key(record, ma_id)
     problem = invalid_reason(fields, email_field=None)
     if problem is not None:
         dead_letter_invalid(
@@ -255,7 +238,7 @@ def _prepare(
         )
         return None
     digest = fingerprints.fingerprint(fields)
-    known = fingerprints.get_fingerprints(conn, ctx.flow, [out_key]).get(out_key)
+    known = state.fingerprints.get(write_key)
     if (
         not fields
         or (known is not None and known[0] == digest)
@@ -265,28 +248,15 @@ def _prepare(
         batch.release(key)
         return None
     return _Outcome(
-        out_key, record, canonical, ma_id, outgoing, fields, digest, moves, current
+        write_key, record, canonical, ma_id, outgoing, fields, digest, moves, current
     )
 
 
 def _track_deal(
-    ctx: FlowContext,
-    conn: Connection,
-    batch: Batch,
-    deal: Deal,
-    canonical: str | None,
+    batch: Batch, deal: Deal, canonical: str | None, state: PageState
 ) -> None:
     """Keep the canonical deal view and its stage history for reports."""
-    from sqlalchemy import select
-
-    from connector.store.schema import deals
-
-    row = conn.execute(
-        select(deals.c.stage).where(
-            deals.c.system == deal.source.system, deals.c.deal_id == deal.source.id
-        )
-    ).first()
-    previous = Stage(row[0]) if row and row[0] else None
+    previous = state.deal_stages.get((deal.source.system, deal.source.id))
     if deal.stage is not None and deal.stage != previous:
         batch.stage_event(
             system="sfa",
@@ -372,23 +342,4 @@ def _push(ctx: FlowContext, batch: Batch, pending: list[_Outcome], ma: Adapter) 
                 )
             if item.moves:
                 final = item.moves[-1][1]
-                reason = item.person.stage_reason
-                batch.do(
-                    partial(
-                        _set_stage, canonical=item.canonical, stage=final, reason=reason
-                    )
-                )
-
-
-def _set_stage(
-    conn: Connection, canonical: str, stage: Stage, reason: str | None
-) -> None:
-    from sqlalchemy import update
-
-    from connector.store.schema import persons
-
-    conn.execute(
-        update(persons)
-        .where(persons.c.canonical_id == canonical)
-        .values(stage=stage.value, stage_reason=reason, updated_at=datetime.now(UTC))
-    )
+                batch.person_stage(item.canonical, final, item.person.stage_reason)

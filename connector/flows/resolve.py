@@ -8,6 +8,8 @@ records of the run, so two copies of one lead in the same batch resolve together
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -37,6 +39,7 @@ class Resolver:
         self.matcher = matcher
         self._pending: dict[tuple[str, str, str], str] = {}
         self._linked: dict[str, set[tuple[str, str, str]]] = {}
+        self._committed: dict[tuple[str, str, str], str | None] = {}
 
     def load(self, conn: Connection) -> int:
         """Index every known canonical person; return how many."""
@@ -46,12 +49,34 @@ class Resolver:
             count += 1
         return count
 
+    @contextmanager
+    def preloaded(
+        self, conn: Connection, system: str, entity: str, record_ids: Iterable[str]
+    ) -> Iterator[None]:
+        """Look the identity map up for a page's ids in one query, for the page.
+
+        Only for the block: once the page commits, the map may say otherwise.
+        """
+        found = identity.resolve_many(conn, system, entity, record_ids)
+        before = self._committed
+        self._committed = {
+            **before,
+            **{(system, entity, r): c for r, c in found.items()},
+        }
+        try:
+            yield
+        finally:
+            self._committed = before
+
     def find(
         self, conn: Connection, system: str, entity: str, record_id: str, person: Person
     ) -> Resolution | None:
         """The canonical person of a record by link or matching, or None."""
-        known = self._pending.get((system, entity, record_id)) or identity.resolve(
-            conn, system, entity, record_id
+        key = (system, entity, record_id)
+        known = self._pending.get(key) or (
+            self._committed[key]
+            if key in self._committed
+            else identity.resolve(conn, system, entity, record_id)
         )
         if known is not None:
             self.matcher.add(known, person)

@@ -8,7 +8,6 @@ its native values are remembered for the sync rules.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
 from adapters.protocol import Adapter
 from connector.errors import RecordInvalidError
@@ -20,7 +19,6 @@ from connector.flows.common import (
 )
 from connector.flows.context import FlowContext
 from connector.flows.resolve import Resolver
-from connector.store import identity
 
 __all__ = ["refresh_sfa_people"]
 
@@ -33,7 +31,10 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
     for page in sfa.pull("persons", cursor, full=ctx.full and cursor is None):
         batch = ctx.new_batch()
         dead_letter_rows(ctx, batch, page, "sfa")
-        with ctx.app.store.read() as conn:
+        with (
+            ctx.app.store.read() as conn,
+            resolver.preloaded(conn, "sfa", "persons", [r.id for r in page.records]),
+        ):
             for record in page.records:
                 ctx.summary.counts["sfa_people_seen"] += 1
                 key = f"sfa:{record.id}"
@@ -46,17 +47,13 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
                 canonical = resolution.canonical_id
                 if resolution.rule != "identity_map":
                     ctx.summary.counts["sfa_people_linked"] += 1
-                    batch.do(
-                        partial(
-                            identity.link,
-                            system="sfa",
-                            entity="persons",
-                            external_id=record.id,
-                            canonical_id=canonical,
-                            rule=resolution.rule,
-                            score=resolution.score,
-                            run_id=ctx.run_id,
-                        )
+                    batch.link(
+                        "sfa",
+                        "persons",
+                        record.id,
+                        canonical,
+                        resolution.rule,
+                        resolution.score,
                     )
                 if resolution.is_new:
                     # Sales' own lead: known to matching, stage owned by outcomes.
