@@ -31,6 +31,7 @@ from connector.flows.common import (
     stored_cursor,
 )
 from connector.flows.context import FlowContext
+from connector.flows.handoff_choice import PendingLead, newest_per_person, superseded
 from connector.flows.merges import apply_merge
 from connector.flows.page_reads import PageReads
 from connector.flows.push import invalid_reason, push_isolating
@@ -48,22 +49,6 @@ from connector.records import Person, Stage
 from connector.store import fingerprints
 
 __all__ = ["run_handoff"]
-
-
-@dataclass
-class _Pending:
-    """One SFA write waiting for its outcome."""
-
-    record: Record
-    person: Person
-    resolution: Resolution
-    fields: dict[str, Any]
-    fingerprint: str
-    handed_off_before: bool
-    target: str | None
-    twins: list[tuple[str, str]]
-    current: dict[str, Any] | None = None
-    """The target's last known native values (the dry run's "from" side)."""
 
 
 def run_handoff(ctx: FlowContext) -> None:
@@ -100,8 +85,6 @@ def _handle_page(
     batch = ctx.new_batch()
     dead_letter_rows(ctx, batch, page, "ma")
     records = [r for r in page.records if in_window(r, ctx.since, ctx.until)]
-    pending: list[_Pending] = []
-    by_canonical: dict[str, _Pending] = {}
     reads = PageReads()
     with ctx.app.store.read() as conn:
         known = fingerprints.get_fingerprints(
@@ -116,29 +99,26 @@ def _handle_page(
             [r.resolution.canonical_id for r in resolved if r.resolution],
             snapshots_of="sfa",
         )
-        for entry in resolved:
-            item = _prepare(ctx, conn, batch, entry, resolver, rule, known, reads)
-            if item is None:
-                continue
-            twin = by_canonical.get(item.resolution.canonical_id)
-            if twin is not None:
-                # Two MA records of one person in one page: send the newer one
-                # only, so sales gets one lead, and remember both payloads.
-                ctx.summary.counts["duplicates_in_source"] += 1
-                newer, older = (
-                    (item, twin)
-                    if (item.record.updated_at or datetime.min.replace(tzinfo=UTC))
-                    >= (twin.record.updated_at or datetime.min.replace(tzinfo=UTC))
-                    else (twin, item)
-                )
-                newer.twins = [
-                    *older.twins,
-                    (f"ma:{older.record.id}", older.fingerprint),
-                ]
-                pending[pending.index(twin)] = newer
-                by_canonical[item.resolution.canonical_id] = newer
-                continue
-            by_canonical[item.resolution.canonical_id] = item
+        prepared = [
+            item
+            for entry in resolved
+            if (item := _prepare(ctx, conn, batch, entry, resolver, rule, known, reads))
+        ]
+        chosen = newest_per_person(prepared, ctx.summary.counts)
+        outdated = superseded(conn, ctx.flow, reads, chosen)
+    pending: list[PendingLead] = []
+    for item in chosen:
+        if item.key in outdated:
+            # The lead already has a newer record's values: keep them.
+            ctx.summary.counts["superseded_in_source"] += 1
+            ctx.log.info("record_superseded", key=item.key, newer=outdated[item.key])
+            for key in (item.key, *(twin_key for twin_key, _ in item.twins)):
+                batch.release(key)
+        elif item.unchanged:
+            ctx.summary.counts["unchanged"] += 1
+            batch.release(item.key)
+            _remember_twins(batch, item, item.target)
+        else:
             pending.append(item)
     if ctx.dry_run:
         for item in pending:
@@ -193,7 +173,7 @@ def _prepare(
     rule: Qualification,
     known: dict[str, tuple[str, str | None]],
     reads: PageReads,
-) -> _Pending | None:
+) -> PendingLead | None:
     record = entry.record
     key = f"ma:{record.id}"
     if entry.error is not None:
@@ -279,16 +259,16 @@ def _prepare(
             RecordInvalidError(problem, context={"reason": "invalid_payload"}),
         )
         return None
-    digest = fingerprints.fingerprint(fields)
-    if (
-        not fields
-        or known.get(key, ("", None))[0] == digest
-        or already_there(fields, current)
-    ):
-        ctx.summary.counts["unchanged"] += 1
-        batch.release(key)
-        return None
-    return _Pending(
+    # The fingerprint is of everything the record says, not of the part the
+    # target lacks: that part shrinks as twins fill the lead, and a replay must
+    # find an unchanged record unchanged whatever its twins did since.
+    said = (
+        fields
+        if current is None
+        else ctx.mappings.to_native("sfa", "persons", outgoing, current=None)
+    )
+    digest = fingerprints.fingerprint(said)
+    return PendingLead(
         record,
         outgoing,
         resolution,
@@ -296,6 +276,11 @@ def _prepare(
         digest,
         handed_off_before=bool(row and row.get("handed_off_at")),
         target=target,
+        unchanged=(
+            not fields
+            or known.get(key, ("", None))[0] == digest
+            or already_there(fields, current)
+        ),
         twins=[],
         current=current,
     )
@@ -314,7 +299,7 @@ def _email_problem(person: Person) -> str | None:
 def _push(
     ctx: FlowContext,
     batch: Batch,
-    pending: list[_Pending],
+    pending: list[PendingLead],
     ma: Adapter,
     sfa: Adapter,
     resolver: Resolver,
@@ -357,9 +342,7 @@ def _push(
             if sfa_id != item.target:
                 batch.link("sfa", "persons", sfa_id, canonical, "handoff")
             batch.fingerprint(key, item.fingerprint, sfa_id)
-            for twin_key, twin_fp in item.twins:
-                batch.fingerprint(twin_key, twin_fp, sfa_id)
-                batch.release(twin_key)
+            _remember_twins(batch, item, sfa_id)
             batch.snapshot("sfa", "persons", sfa_id, item.fields, now)
             batch.provenance(
                 canonical_id=canonical,
@@ -403,7 +386,14 @@ def _push(
         )
 
 
-def _match_field(ctx: FlowContext, item: _Pending) -> str | None:
+def _remember_twins(batch: Batch, item: PendingLead, sfa_id: str | None) -> None:
+    """The older twins' payloads are settled with the lead the newer one made."""
+    for twin_key, twin_fp in item.twins:
+        batch.fingerprint(twin_key, twin_fp, sfa_id)
+        batch.release(twin_key)
+
+
+def _match_field(ctx: FlowContext, item: PendingLead) -> str | None:
     """The SFA email field, so a create becomes an upsert where the SFA has one.
 
     A create whose response was lost (timeout after the SFA wrote it) is retried,
@@ -420,7 +410,7 @@ def _match_field(ctx: FlowContext, item: _Pending) -> str | None:
 
 
 def _writeback(
-    ctx: FlowContext, item: _Pending, sfa_id: str, now: datetime
+    ctx: FlowContext, item: PendingLead, sfa_id: str, now: datetime
 ) -> dict[str, Any]:
     """Native MA fields carrying the SFA id (and the first handoff time).
 
