@@ -76,14 +76,24 @@ def _corporate_local(a: Keys, b: Keys) -> float | None:
 
 
 def _initials_differ(left: str, right: str) -> bool:
+    if len(left) == len(right) and _edits(left, right, score_cutoff=2) == 1:
+        if left[1:] == right[1:]:
+            return True  # kyamamoto vs yyamamoto: another initial
+        if sum(x != y for x, y in zip(left, right, strict=True)) == 2:
+            # omrris.rachel, nakan-ot for nakano-t: two keys swapped.
+            return False
     if left[0] != right[0]:
-        # omrris.rachel for morris.rachel: two keys swapped, not another initial.
-        return left[:2] != right[1::-1] or left[2:] != right[2:]
+        # ikuoka_yuki for kikuoka_yuki: a name-built address that lost its first
+        # letter. Not for initial+surname addresses (sato vs ksato: two people).
+        shorter, longer = sorted((left, right), key=len)
+        return not (longer[1:] == shorter and _SEPARATORS.search(shorter))
     left_parts, right_parts = _SEPARATORS.split(left), _SEPARATORS.split(right)
     if len(left_parts) != len(right_parts):
         return False
+    # yamamoto.k vs yamamoto.y: another initial; fujita- vs fujita-h: a letter
+    # lost, not another initial.
     return any(
-        x != y and (len(x) == 1 or len(y) == 1)
+        x != y and x and y and (len(x) == 1 or len(y) == 1)
         for x, y in zip(left_parts, right_parts, strict=True)
     )
 
@@ -144,6 +154,23 @@ def _name(a: Keys, b: Keys) -> float | None:
     return _similarity(a.name, b.name)
 
 
+def _name_part(a: Keys, b: Keys) -> float | None:
+    """Whether a name written as one word is one of the words of a full name.
+
+    Forms often get the family name alone (佐藤 for 佐藤 学). The plain ``name``
+    score cannot tell 佐藤 within 佐藤 学 from 佐藤 within 佐藤学 typed as one
+    word, nor 1.0 from a near miss; this says whether the lone word is exactly one
+    of the other's words. Absent unless exactly one side has a single word.
+    """
+    if a.name is None or b.name is None:
+        return None
+    if len(a.tokens) == 1 and len(b.tokens) > 1:
+        return 1.0 if a.tokens[0] in b.tokens else 0.0
+    if len(b.tokens) == 1 and len(a.tokens) > 1:
+        return 1.0 if b.tokens[0] in a.tokens else 0.0
+    return None
+
+
 def _company(a: Keys, b: Keys) -> float | None:
     """Similarity of the company keys; numbers far apart mean two companies.
 
@@ -192,6 +219,7 @@ _FEATURES: dict[str, Callable[[Keys, Keys], float | None]] = {
     "phone": _phone,
     "mobile": _mobile,
     "name": _name,
+    "name_part": _name_part,
     "company": _company,
     "company_domain": _company_domain,
 }

@@ -63,6 +63,7 @@ Feature: TypeAlias = Literal[
     "phone",
     "mobile",
     "name",
+    "name_part",
     "company",
     "company_domain",
 ]
@@ -75,7 +76,10 @@ a match. ``domain`` is absent when either side uses free mail. ``mobile`` is
 there, a mobile number by nobody else. ``company_domain`` compares one side's
 company name in Latin letters with the other side's corporate email domain (its
 name part): how "Kohoku Kogyo West Co., Ltd." meets kobayashi@kohoku-kogyo-west.jp
-when the other record spells the company 株式会社港北西日本工業."""
+when the other record spells the company 株式会社港北西日本工業. ``name_part`` is
+1.0 when one side's name is a single word (a family name alone) that is one of the
+other side's words, 0.0 when it is not, and absent unless exactly one side has a
+single word."""
 
 KEY_KINDS: tuple[str, ...] = get_args(KeyKind)
 """Every valid key kind, for messages."""
