@@ -26,7 +26,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
+from array import array
+from collections import Counter, deque
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -50,29 +52,31 @@ def _shared(value: str, pool: dict[str, str]) -> str | None:
     return pool.setdefault(value, value) if value else None
 
 
-def _load(path: Path) -> tuple[list[tuple[str, Person]], list[str]]:
-    people: list[tuple[str, Person]] = []
-    truth: list[str] = []
+def _rows(path: Path) -> Iterator[tuple[str, Person, str]]:
+    """(key, person, true cluster id) per CSV row, one row in memory at a time."""
     pool: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = row["id"]
-            people.append(
-                (
-                    key,
-                    Person(
-                        source=SourceRef("ma", key),
-                        email=row["email"] or None,
-                        first_name=_shared(row["first_name"], pool),
-                        last_name=_shared(row["last_name"], pool),
-                        company=_shared(row["company"], pool),
-                        phone=row["phone"] or None,
-                        updated_at=datetime.fromisoformat(row["updated_at"]),
-                        attributes={"city": _shared(row["city"], pool)},
-                    ),
-                )
+            person = Person(
+                source=SourceRef("ma", key),
+                email=row["email"] or None,
+                first_name=_shared(row["first_name"], pool),
+                last_name=_shared(row["last_name"], pool),
+                company=_shared(row["company"], pool),
+                phone=row["phone"] or None,
+                updated_at=datetime.fromisoformat(row["updated_at"]),
+                attributes={"city": _shared(row["city"], pool)},
             )
-            truth.append(row["cluster_id"])
+            yield key, person, row["cluster_id"]
+
+
+def _load(path: Path) -> tuple[list[tuple[str, Person]], list[str]]:
+    people: list[tuple[str, Person]] = []
+    truth: list[str] = []
+    for key, person, cluster_id in _rows(path):
+        people.append((key, person))
+        truth.append(cluster_id)
     return people, truth
 
 
@@ -139,36 +143,47 @@ def run_batch(path: Path, mode: str) -> dict[str, object]:
 
 
 def run_incremental(path: Path, queries: int) -> dict[str, object]:
-    people, truth = _load(path)
+    # As in the daemon, the index is all the process holds: each lead is indexed
+    # as it is read (the daemon rebuilds the index from stored keys, never from
+    # whole records) and only the last ``queries`` leads wait to be matched. The
+    # generator's ids are 0..N-1, so the ground truth fits in one int array.
+    with path.open(encoding="utf-8") as handle:
+        size = sum(1 for _ in handle) - 1
+    truth = array("q", bytes(8 * size))
+    members: Counter[int] = Counter()
     rules = load_match_rules(RULES)
     matcher = Matcher(rules)
-    indexed = people[:-queries]
-    started = time.process_time()
-    for key, person in indexed:
-        matcher.add(key, person)
-    build = time.process_time() - started
-    truth_of = {key: truth[i] for i, (key, _) in enumerate(people)}
-    members = Counter(truth[: len(indexed)])
+    held: deque[tuple[str, Person]] = deque()
+    build = 0.0
+    for key, person, cluster_id in _rows(path):
+        truth[int(key)] = int(cluster_id)
+        held.append((key, person))
+        if len(held) > queries:
+            indexed_key, indexed = held.popleft()
+            started = time.process_time()
+            matcher.add(indexed_key, indexed)
+            build += time.process_time() - started
+            members[truth[int(indexed_key)]] += 1
     timings: list[float] = []
     cpu_timings: list[float] = []
     right = wrong = missed = 0
-    for key, person in people[-queries:]:
+    for key, person in held:
         # Wall and CPU time: CPU is what one core costs, whatever else runs.
         started, cpu = time.perf_counter(), time.thread_time()
         found = matcher.match(person)
         timings.append((time.perf_counter() - started) * 1000)
         cpu_timings.append((time.thread_time() - cpu) * 1000)
-        has_twin = members[truth_of[key]] > 0
+        own = truth[int(key)]
         if found is None:
-            missed += has_twin
-        elif truth_of[found.key] == truth_of[key]:
+            missed += members[own] > 0
+        elif truth[int(found.key)] == own:
             right += 1
         else:
             wrong += 1
     timings.sort()
     return {
         "mode": "incremental",
-        "n": len(indexed),
+        "n": len(matcher),
         "build_s": build,
         "rss_mb": _rss_mb(),
         "median_ms": statistics.median(timings),
