@@ -9,20 +9,18 @@ person, then commit the page's state and cursor in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
 
-from adapters.protocol import Adapter, Page, Record, WriteOp
+from adapters.protocol import Adapter, Page, Record
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
 from connector.flows.common import (
     already_there,
     cursor_source,
     dead_letter_invalid,
-    dead_letter_rejected,
     dead_letter_rows,
     in_window,
     pages_with_retries,
@@ -32,13 +30,13 @@ from connector.flows.common import (
 )
 from connector.flows.context import FlowContext
 from connector.flows.handoff_choice import PendingLead, newest_per_person, superseded
+from connector.flows.handoff_push import push_leads, remember_twins
 from connector.flows.merges import apply_merge
 from connector.flows.page_reads import PageReads
-from connector.flows.push import invalid_reason, push_isolating
+from connector.flows.push import invalid_reason
 from connector.flows.resolve import Resolution, Resolver
 from connector.flows.sfa_people import refresh_sfa_people
 from connector.matching import Matcher, load_match_rules
-from connector.metrics import RECORDS_PUSHED
 from connector.qualification import (
     Qualification,
     load_qualification,
@@ -117,7 +115,7 @@ def _handle_page(
         elif item.unchanged:
             ctx.summary.counts["unchanged"] += 1
             batch.release(item.key)
-            _remember_twins(batch, item, item.target)
+            remember_twins(batch, item, item.target)
         else:
             pending.append(item)
     if ctx.dry_run:
@@ -132,7 +130,7 @@ def _handle_page(
                 target=f"sfa persons {item.target}" if item.target else None,
             )
         return
-    _push(ctx, batch, pending, ma, sfa, resolver)
+    push_leads(ctx, batch, pending, ma, sfa, resolver)
     if page.cursor is not None:
         batch.cursor(source, page.cursor)
     ctx.commit(batch)
@@ -294,132 +292,3 @@ def _email_problem(person: Person) -> str | None:
     if not local or "." not in domain or " " in email:
         return f"email {email!r} is not a valid address"
     return None
-
-
-def _push(
-    ctx: FlowContext,
-    batch: Batch,
-    pending: list[PendingLead],
-    ma: Adapter,
-    sfa: Adapter,
-    resolver: Resolver,
-) -> None:
-    size = ctx.settings.batch_size
-    now = datetime.now(UTC)
-    writebacks: list[WriteOp] = []
-    for start in range(0, len(pending), size):
-        chunk = pending[start : start + size]
-        ops = [
-            WriteOp(
-                key=f"ma:{item.record.id}",
-                fields=item.fields,
-                id=item.target,
-                match_field=_match_field(ctx, item),
-            )
-            for item in chunk
-        ]
-        for item, outcome in zip(
-            chunk, push_isolating(sfa, "persons", ops), strict=True
-        ):
-            key = f"ma:{item.record.id}"
-            canonical = item.resolution.canonical_id
-            if not outcome.ok or outcome.id is None:
-                dead_letter_rejected(
-                    ctx,
-                    batch,
-                    key,
-                    item.record,
-                    outcome,
-                    target="sfa",
-                    what="SFA refused the lead",
-                )
-                continue
-            action = "created" if outcome.created else "updated"
-            ctx.summary.counts[action] += 1
-            RECORDS_PUSHED.labels(ctx.flow, "sfa", "persons", action).inc()
-            sfa_id = outcome.id
-            resolver.remember("sfa", "persons", sfa_id, canonical)
-            if sfa_id != item.target:
-                batch.link("sfa", "persons", sfa_id, canonical, "handoff")
-            batch.fingerprint(key, item.fingerprint, sfa_id)
-            _remember_twins(batch, item, sfa_id)
-            batch.snapshot("sfa", "persons", sfa_id, item.fields, now)
-            batch.provenance(
-                canonical_id=canonical,
-                target_system="sfa",
-                record_id=sfa_id,
-                fields=item.fields,
-                origin_system="ma",
-                rule="fields.toml: sfa.persons",
-            )
-            batch.release(key)
-            if not item.handed_off_before:
-                batch.person(canonical, item.person, handed_off_at=now)
-                batch.stage_event(
-                    system="sfa",
-                    entity="persons",
-                    record_id=sfa_id,
-                    canonical_id=canonical,
-                    from_stage=None,
-                    to_stage=item.person.stage or ctx.mappings.handoff_stage,
-                    reason="handoff",
-                    occurred_at=now,
-                )
-            fields = _writeback(ctx, item, sfa_id, now)
-            if fields:
-                writebacks.append(
-                    WriteOp(key=f"{key}:writeback", fields=fields, id=item.record.id)
-                )
-    for outcome in push_isolating(ma, "persons", writebacks):
-        if outcome.ok:
-            ctx.summary.counts["written_back"] += 1
-            continue
-        ctx.summary.counts["rejected"] += 1
-        batch.dead_letter(
-            key=outcome.key,
-            system="ma",
-            entity="persons",
-            kind="rejected",
-            reason="writeback_rejected",
-            error=f"MA refused the SFA id write-back: {outcome.error}",
-            payload={"response": outcome.body},
-        )
-
-
-def _remember_twins(batch: Batch, item: PendingLead, sfa_id: str | None) -> None:
-    """The older twins' payloads are settled with the lead the newer one made."""
-    for twin_key, twin_fp in item.twins:
-        batch.fingerprint(twin_key, twin_fp, sfa_id)
-        batch.release(twin_key)
-
-
-def _match_field(ctx: FlowContext, item: PendingLead) -> str | None:
-    """The SFA email field, so a create becomes an upsert where the SFA has one.
-
-    A create whose response was lost (timeout after the SFA wrote it) is retried,
-    and a crash before the batch's commit replays it; only an upsert keyed on the
-    email makes either harmless instead of a second lead.
-    """
-    if item.target is not None:
-        return None
-    for rule in ctx.mappings.fields.get(("sfa", "persons"), ()):
-        if rule.canonical == ("email",) and len(rule.native) == 1:
-            name: str = rule.native[0]
-            return name if item.fields.get(name) else None
-    return None
-
-
-def _writeback(
-    ctx: FlowContext, item: PendingLead, sfa_id: str, now: datetime
-) -> dict[str, Any]:
-    """Native MA fields carrying the SFA id (and the first handoff time).
-
-    Only these two canonical attributes are mapped, so the write-back never
-    touches a field marketing owns.
-    """
-    attributes: dict[str, Any] = {"sfa_id": sfa_id}
-    if not item.handed_off_before:
-        attributes["handoff_at"] = now
-    only_ids = Person(source=item.person.source, attributes=attributes)
-    fields = ctx.mappings.to_native("ma", "persons", only_ids, current=None)
-    return {k: v for k, v in fields.items() if v not in (None, "")}
