@@ -85,6 +85,10 @@ def cluster_keys(
     cap = rules.max_block_size
     judge = compile_rules(rules)
     counts = Counter(k.name for k in keys if k.name) if rules.counts_names else None
+    # Pairs the rules rejected, as left * size + right: coworkers share a company,
+    # a domain and a phone, so the same pair meets in several kinds of block, and
+    # judging it again would give the same answer at the cost of a comparison.
+    rejected: set[int] = set()
     for kind in rules.block_kinds:
         blocks: dict[int, int | list[int]] = {}
         values_of = block_function(kind)
@@ -111,7 +115,7 @@ def cluster_keys(
                 window = _WINDOW
             else:
                 window = len(bucket)
-            _compare_block(bucket, window, keys, judge, counts, forest, links)
+            _compare_block(bucket, window, keys, judge, counts, forest, links, rejected)
         del blocks
     return links
 
@@ -124,16 +128,23 @@ def _compare_block(
     counts: NameCounts | None,
     forest: _Forest,
     links: list[tuple[int, int, str, float]],
+    rejected: set[int],
 ) -> None:
     find = forest.find
     size = len(bucket)
+    total = len(keys)
     for position, left in enumerate(bucket):
         left_keys = keys[left]
         for right in bucket[position + 1 : min(size, position + 1 + window)]:
             if find(left) == find(right):
                 continue
+            pair = left * total + right if left < right else right * total + left
+            if pair in rejected:
+                continue
             verdict = judge(left_keys, keys[right], counts)
-            if verdict is not None:
+            if verdict is None:
+                rejected.add(pair)
+            else:
                 forest.union(left, right)
                 links.append((left, right, verdict[0], verdict[1]))
 
