@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from connector.matching.compare import Evaluator, NameCounts, compile_rules
 from connector.matching.config import MatchRules
+from connector.matching.gc_pause import cycle_collector_paused
 from connector.matching.keys import Keys, block_function, person_keys
 from connector.matching.survivorship import survive
 from connector.records import Person
@@ -163,8 +164,9 @@ def cluster(
         singletons: also return clusters of one (every record appears once).
     """
     items = list(people)
-    keys = [person_keys(person, rules) for _, person in items]
-    links = cluster_keys(keys, rules)
+    with cycle_collector_paused():
+        keys = [person_keys(person, rules) for _, person in items]
+        links = cluster_keys(keys, rules)
     groups = components(len(items), links)
     by_root: dict[int, list[tuple[str, str, str, float]]] = {}
     root_of = {member: group[0] for group in groups for member in group}

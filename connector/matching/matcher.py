@@ -15,6 +15,7 @@ from typing_extensions import override
 
 from connector.matching.compare import Match, NameCounts, compile_rules
 from connector.matching.config import MatchRules
+from connector.matching.gc_pause import cycle_collector_paused
 from connector.matching.keys import Keys, block_values, person_keys
 from connector.records import Person
 
@@ -180,9 +181,10 @@ class Matcher:
     def load(self, entries: Iterable[tuple[str, Mapping[str, str]]]) -> int:
         """Index persisted entries (key, kind -> value); return how many were added."""
         count = 0
-        for key, stored in entries:
-            self.add_keys(key, keys_from_stored(self.rules, stored))
-            count += 1
+        with cycle_collector_paused():
+            for key, stored in entries:
+                self.add_keys(key, keys_from_stored(self.rules, stored))
+                count += 1
         return count
 
 
