@@ -124,7 +124,7 @@ def _handle_page(
             sample_change(
                 ctx,
                 action,
-                f"ma:{item.record.id}",
+                item.key,
                 item.current,
                 item.fields,
                 target=f"sfa persons {item.target}" if item.target else None,

@@ -39,7 +39,7 @@ def push_leads(
         chunk = pending[start : start + size]
         ops = [
             WriteOp(
-                key=f"ma:{item.record.id}",
+                key=item.key,
                 fields=item.fields,
                 id=item.target,
                 match_field=_match_field(ctx, item),
@@ -49,7 +49,7 @@ def push_leads(
         for item, outcome in zip(
             chunk, push_isolating(sfa, "persons", ops), strict=True
         ):
-            key = f"ma:{item.record.id}"
+            key = item.key
             canonical = item.resolution.canonical_id
             if not outcome.ok or outcome.id is None:
                 dead_letter_rejected(
