@@ -17,11 +17,13 @@ from typing_extensions import override
 
 __all__ = [
     "FUNNEL_ORDER",
+    "OUTCOMES",
     "Activity",
     "Deal",
     "Person",
     "SourceRef",
     "Stage",
+    "outcome_of",
 ]
 
 
@@ -82,6 +84,18 @@ FUNNEL_ORDER: tuple[Stage, ...] = (
     Stage.WON,
 )
 """The main line of the funnel, first to last."""
+
+OUTCOMES: tuple[str, ...] = ("open", "won", "lost", "rejected")
+"""Every value of the ``outcome`` a flow writes to marketing: ``setup`` creates
+exactly these options, so no write can name an option the MA refuses."""
+
+
+def outcome_of(stage: Stage) -> str:
+    """The sales outcome a canonical stage stands for (``open`` until closed)."""
+    if stage in (Stage.WON, Stage.LOST, Stage.REJECTED):
+        return stage.value
+    return "open"
+
 
 
 @dataclass(frozen=True, slots=True)

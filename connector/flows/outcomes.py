@@ -38,12 +38,10 @@ from connector.flows.push import invalid_reason, push_isolating
 from connector.flows.resolve import Resolver
 from connector.matching import Matcher, load_match_rules
 from connector.metrics import RECORDS_PUSHED
-from connector.records import Deal, Person, SourceRef, Stage
+from connector.records import Deal, Person, SourceRef, Stage, outcome_of
 from connector.store import fingerprints
 
 __all__ = ["run_outcomes"]
-
-_OUTCOME = {Stage.WON: "won", Stage.LOST: "lost", Stage.REJECTED: "rejected"}
 
 
 @dataclass
@@ -183,7 +181,7 @@ def _prepare(
     stages[canonical] = final
     attributes: dict[str, Any] = {
         "canonical_stage": stage.value,
-        "outcome": _OUTCOME.get(stage, "open"),
+        "outcome": outcome_of(stage),
         "sfa_stage": str(
             record.fields.get(ctx.mappings.stage_field("sfa", record.entity) or "", "")
         ),

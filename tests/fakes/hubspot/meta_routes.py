@@ -82,7 +82,26 @@ def handle_properties(
         if parts[0] not in defs:
             return error(404, "OBJECT_NOT_FOUND", f"property {parts[0]} does not exist")
         return json_response(200, defs[parts[0]])
+    if len(parts) == 1 and request.method == "PATCH":
+        return _update_property(defs, parts[0], body)
     return fake.not_found(request)
+
+
+def _update_property(
+    defs: dict[str, dict[str, Any]], name: str, body: Any
+) -> httpx.Response:
+    """PATCH a property definition: given keys replace, ``options`` whole."""
+    if name not in defs:
+        return error(404, "OBJECT_NOT_FOUND", f"property {name} does not exist")
+    definition = defs[name]
+    if "options" in body and definition["type"] == "enumeration":
+        values = [o.get("value") for o in body["options"]]
+        if len(set(values)) != len(values):
+            return error(400, "VALIDATION_ERROR", "option values must be unique")
+    for key in ("label", "description", "groupName", "options", "fieldType"):
+        if key in body:
+            definition[key] = body[key]
+    return json_response(200, definition)
 
 
 def _create_property(
