@@ -97,7 +97,6 @@ def outcome_of(stage: Stage) -> str:
     return "open"
 
 
-
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a record came from: the system name in config and that system's id."""

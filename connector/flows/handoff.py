@@ -58,6 +58,10 @@ def run_handoff(ctx: FlowContext) -> None:
         indexed = resolver.load(conn)
     ctx.log.info("identity_index_loaded", persons=indexed)
     rule = load_qualification(app.mappings_dir / "qualification.toml")
+    ma.select_fields(
+        "persons", [*ctx.mappings.native_fields("ma", "persons"), *rule.native_fields()]
+    )
+    sfa.select_fields("persons", ctx.mappings.native_fields("sfa", "persons"))
     refresh_sfa_people(ctx, sfa, resolver)
     source = cursor_source(ctx, "ma", "persons")
     cursor = stored_cursor(ctx, source)

@@ -71,6 +71,7 @@ def run_outcomes(ctx: FlowContext) -> None:
         resolver.load(conn)
     entity: Entity
     for entity in ("persons", "deals"):
+        sfa.select_fields(entity, ctx.mappings.native_fields("sfa", entity))
         source = cursor_source(ctx, "sfa", entity)
         cursor = stored_cursor(ctx, source)
         # A backfill lists everything once; killed, it resumes from its checkpoint.
