@@ -152,6 +152,9 @@ class Deal:
     currency: str | None = None
     close_date: datetime | None = None
     person: SourceRef | None = None
+    person_id: str | None = None
+    """The deal's own system's id of its person (an SFA deal's ``lead_id``): the
+    link that holds when the lead was entered by hand and has no e-mail match."""
     person_email: str | None = None
     company: str | None = None
     owner: str | None = None

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from connector.store.schema import runs
 
-__all__ = ["finish_run", "last_runs", "recent_runs", "start_run"]
+__all__ = ["ever_completed", "finish_run", "last_runs", "recent_runs", "start_run"]
 
 
 def start_run(
@@ -91,3 +91,13 @@ def recent_runs(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
         item["counts"] = json.loads(item["counts"] or "{}")
         result.append(item)
     return result
+
+
+def ever_completed(conn: Connection, flow: str) -> bool:
+    """Whether a run of ``flow`` ever ended having committed (ok, partial, stopped)."""
+    row = conn.execute(
+        select(runs.c.id)
+        .where(runs.c.flow == flow, runs.c.status.in_(("ok", "partial", "stopped")))
+        .limit(1)
+    ).first()
+    return row is not None
