@@ -62,12 +62,17 @@ def run_handoff(ctx: FlowContext) -> None:
         "persons", [*ctx.mappings.native_fields("ma", "persons"), *rule.native_fields()]
     )
     sfa.select_fields("persons", ctx.mappings.native_fields("sfa", "persons"))
-    refresh_sfa_people(ctx, sfa, resolver)
     source = cursor_source(ctx, "ma", "persons")
     cursor = stored_cursor(ctx, source)
     # A backfill lists everything once; killed, it resumes from its checkpoint.
     pulled = ma.pull("persons", cursor, full=ctx.full and cursor is None)
+    sfa_known = False
     for page in pages_with_retries(ctx, pulled, "ma", "persons"):
+        if page.records and not sfa_known:
+            # Sales' people are indexed before the first lead is matched, and
+            # only then: a run with nothing to hand off asks the SFA nothing.
+            refresh_sfa_people(ctx, sfa, resolver)
+            sfa_known = True
         _handle_page(ctx, page, source, resolver, rule, ma, sfa)
         if ctx.stop.is_set():
             ctx.summary.status = "stopped"

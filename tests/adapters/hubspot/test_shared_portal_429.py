@@ -65,6 +65,7 @@ def _adapter(transport, clock, **options) -> HubSpotAdapter:
 def test_a_burst_of_six_429s_is_waited_out_with_default_settings(fake, clock):
     """Six 429s in a row cost waits of whole windows, then the read succeeds."""
     fake.seed("contacts", {"email": "a@example.co.jp"})
+    clock.advance(1)
     transport = _Crowded(fake, clock, burst=6, interval_ms=10_000)
     adapter = _adapter(transport, clock)
     pages = list(adapter.pull("persons", None, full=True))
