@@ -321,7 +321,10 @@ class FaultProxy:
         """Serve from a daemon thread; returns ``self`` for chaining."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="fault-proxy", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="fault-proxy",
+                daemon=True,
             )
             self._thread.start()
         return self
