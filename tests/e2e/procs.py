@@ -131,8 +131,9 @@ def start_server(
             out.changed.wait(min(remaining, 0.1))
     if url:
         return proc, url
+    exited_early = out.done  # read before stop(), which ends the stream too
     stop(proc)
-    if out.done:
+    if exited_early:
         why = f"exited with code {proc.returncode} before printing {READY_PREFIX}"
     else:
         why = f"printed no {READY_PREFIX.strip()} line within {timeout:g}s"
