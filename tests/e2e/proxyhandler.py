@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from http.client import HTTPConnection, HTTPSConnection
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -92,7 +92,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             time.sleep(decision.delay)
         try:
             status, reason, headers, payload = self._forward(proxy, body)
-        except OSError as exc:
+        except (OSError, HTTPException) as exc:
+            # Refused, timed out or garbled: a real gateway answers 502 too.
             proxy.count("upstream_errors")
             text = f"fault proxy: upstream unreachable: {exc}\n".encode()
             self._send(502, "Bad Gateway", [("Content-Type", "text/plain")], text)
