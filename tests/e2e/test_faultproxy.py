@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import sys
 import threading
 import time
@@ -339,6 +340,27 @@ def test_unknown_control_path_is_404_and_unreachable_upstream_is_502() -> None:
     assert dead.status == 502
     assert b"upstream unreachable" in dead.body
     assert (stats["upstream_errors"], stats["forwarded"]) == (1, 0)
+
+
+def test_garbled_upstream_answer_is_a_counted_502() -> None:
+    """An upstream that does not speak HTTP yields a 502, not a hung client."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_garbage() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"SSH-2.0-OpenSSH\r\n\r\n")
+
+    thread = threading.Thread(target=answer_garbage, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    with listener, FaultProxy(f"http://127.0.0.1:{port}", rate=0.0) as proxy:
+        answer = call(proxy.url, "GET", "/")
+        stats = proxy.stats()
+    thread.join(5)
+    assert answer.status == 502
+    assert stats["upstream_errors"] == 1
 
 
 def test_bad_upstream_url_is_refused() -> None:
