@@ -39,11 +39,13 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
     thread.start()
     sys.stdout.write(f"LISTENING {server.base_url}\n")
     sys.stdout.flush()
-    while not stop.wait(0.5):
+    while not stop.wait(0.1):
         pass
     server.shutdown()
     server.server_close()

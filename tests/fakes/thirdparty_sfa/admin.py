@@ -103,16 +103,26 @@ def _hand_entered_lead(store: Store, body: bytes) -> Reply:
         return json_reply(400, {"error": err.payload()})
 
 
-def _advance_clock(store: Store, body: bytes) -> Reply:
-    seconds = _object(body).get("advance_seconds")
+def _clock_reply(store: Store) -> Reply:
+    now = format_ts(store.clock.now())
+    return json_reply(200, {"now": now, "frozen": store.clock.frozen})
+
+
+def _set_clock(store: Store, body: bytes) -> Reply:
+    conf = _object(body)
+    seconds, freeze = conf.get("advance_seconds", 0), conf.get("freeze")
     if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
         raise BadRequestError(
             400, "invalid_request", "advance_seconds must be an integer >= 0"
         )
+    if freeze is not None and not isinstance(freeze, bool):
+        raise BadRequestError(400, "invalid_request", "freeze must be true or false")
     with store.lock:
-        now = store.clock.advance(seconds)
+        if freeze is not None:
+            store.clock.freeze(freeze)
+        store.clock.advance(seconds)
         store.save()
-    return json_reply(200, {"now": format_ts(now)})
+    return _clock_reply(store)
 
 
 def handle_admin(
@@ -132,10 +142,8 @@ def handle_admin(
         ("POST", "/__admin/requests/clear"): lambda: json_reply(
             200, {"cleared": log.clear()}
         ),
-        ("GET", "/__admin/clock"): lambda: json_reply(
-            200, {"now": format_ts(store.clock.now())}
-        ),
-        ("POST", "/__admin/clock"): lambda: _advance_clock(store, body),
+        ("GET", "/__admin/clock"): lambda: _clock_reply(store),
+        ("POST", "/__admin/clock"): lambda: _set_clock(store, body),
         ("GET", "/__admin/faults"): lambda: json_reply(200, faults.describe()),
         ("POST", "/__admin/faults"): lambda: _configure_faults(faults, body),
     }

@@ -2,7 +2,8 @@
 
 AcmeSFA stamps ``updated_at`` from one server-wide clock. It never runs
 backwards (not even across a restart, because its last reading is persisted),
-tests may push it forward, and a record written twice within one second still
+tests may push it forward or freeze it (so that several writes surely share
+one second), and a record written twice within one second still
 gets a strictly later ``updated_at`` because the clock is then nudged one
 second ahead of the wall clock.
 """
@@ -42,21 +43,29 @@ def parse_instant(text: str) -> datetime:
 class ServerClock:
     """Monotonic epoch-second clock = max(wall clock + offset, last reading)."""
 
-    def __init__(self, offset: int = 0, last: int = 0) -> None:
+    def __init__(
+        self, offset: int = 0, last: int = 0, frozen_at: int | None = None
+    ) -> None:
         self._offset = offset
         self._last = last
+        self._frozen_at = frozen_at
         self._lock = threading.Lock()
+
+    def _wall(self) -> int:
+        if self._frozen_at is not None:
+            return self._frozen_at + self._offset
+        return int(time.time()) + self._offset
 
     def now(self) -> int:
         """Current server time; never smaller than any earlier reading."""
         with self._lock:
-            self._last = max(self._last, int(time.time()) + self._offset)
+            self._last = max(self._last, self._wall())
             return self._last
 
     def tick_after(self, previous: int) -> int:
         """A reading strictly later than ``previous`` (a record's old stamp)."""
         with self._lock:
-            self._last = max(self._last, int(time.time()) + self._offset, previous + 1)
+            self._last = max(self._last, self._wall(), previous + 1)
             return self._last
 
     def advance(self, seconds: int) -> int:
@@ -68,12 +77,42 @@ class ServerClock:
             self._last += seconds
         return self.now()
 
+    def freeze(self, frozen: bool) -> int:
+        """Stop (or resume) following the wall clock; ``advance`` still works.
+
+        Resuming jumps forward to the real time again; should the host's
+        clock have been set back meanwhile, the offset absorbs the difference
+        so the server clock still never rewinds.
+        """
+        with self._lock:
+            wall = int(time.time())
+            if frozen and self._frozen_at is None:
+                self._frozen_at = wall
+            elif not frozen and self._frozen_at is not None:
+                self._offset += max(0, self._frozen_at - wall)
+                self._frozen_at = None
+        return self.now()
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock ignores the wall clock."""
+        return self._frozen_at is not None
+
     def dump(self) -> dict[str, Any]:
         """What the state file keeps so a restart cannot rewind time."""
         with self._lock:
-            return {"offset": self._offset, "last": self._last}
+            return {
+                "offset": self._offset,
+                "last": self._last,
+                "frozen_at": self._frozen_at,
+            }
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> ServerClock:
         """Rebuild the clock from :meth:`dump` output."""
-        return cls(offset=int(data.get("offset", 0)), last=int(data.get("last", 0)))
+        frozen_at = data.get("frozen_at")
+        return cls(
+            offset=int(data.get("offset", 0)),
+            last=int(data.get("last", 0)),
+            frozen_at=None if frozen_at is None else int(frozen_at),
+        )

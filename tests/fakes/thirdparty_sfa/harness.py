@@ -76,6 +76,10 @@ class AdminClient:
             self._call("POST", "/__admin/clock", {"advance_seconds": seconds})["now"]
         )
 
+    def freeze_clock(self, frozen: bool = True) -> str:
+        """Stop the clock following wall time (writes then share one second)."""
+        return str(self._call("POST", "/__admin/clock", {"freeze": frozen})["now"])
+
     def now(self) -> str:
         """The server clock's current JST time."""
         return str(self._call("GET", "/__admin/clock")["now"])
@@ -166,7 +170,10 @@ class ThirdPartySfa(_Running):
         self._server = server
         self.base_url = server.base_url
         self._thread = threading.Thread(
-            target=server.serve_forever, name="acmesfa-fake", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="acmesfa-fake",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -63,6 +63,9 @@ class SfaHandler(BaseHTTPRequestHandler):
     """One connection; HTTP/1.1 keep-alive like a real API front end."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY every
+    # answer would wait ~40 ms for the client's delayed ACK.
+    disable_nagle_algorithm = True
     server: SfaHttpServer
 
     @override
