@@ -101,9 +101,12 @@ class SfaHandler(BaseHTTPRequestHandler):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             self.close_connection = True
             return error_reply(411, "length_required", "send Content-Length")
-        length_text = self.headers.get("Content-Length") or "0"
-        length = int(length_text) if length_text.isdigit() else -1
-        if not 0 <= length <= MAX_BODY:
+        length_text = (self.headers.get("Content-Length") or "0").strip()
+        if not length_text.isdigit():
+            self.close_connection = True
+            return error_reply(400, "invalid_request", "bad Content-Length")
+        length = int(length_text)
+        if length > MAX_BODY:
             self.close_connection = True
             return error_reply(413, "payload_too_large", f"max {MAX_BODY} bytes")
         return self.rfile.read(length)
