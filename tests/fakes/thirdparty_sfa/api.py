@@ -10,6 +10,7 @@ might not forgive.
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from .clock import parse_instant
@@ -21,6 +22,7 @@ PREFIX = "/api/v1"
 RESOURCES = ("leads", "deals")
 BATCH_MAX = 50
 LIMIT_DEFAULT, LIMIT_MAX = 50, 100
+DIGITS = re.compile(r"[0-9]{1,6}")
 LIST_PARAMS = frozenset({"updated_since", "limit", "cursor"})
 
 
@@ -49,7 +51,7 @@ def _list(store: Store, resource: str, query: dict[str, list[str]]) -> Reply:
     limit_text = _single(query, "limit")
     limit = LIMIT_DEFAULT
     if limit_text is not None:
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= LIMIT_MAX:
+        if not DIGITS.fullmatch(limit_text) or not 1 <= int(limit_text) <= LIMIT_MAX:
             raise BadRequestError(
                 400, "invalid_parameter", f"limit must be 1..{LIMIT_MAX}"
             )

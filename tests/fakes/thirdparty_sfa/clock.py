@@ -35,9 +35,16 @@ def parse_instant(text: str) -> datetime:
     offset would otherwise silently be nine hours off.
     """
     parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
+    offset = parsed.utcoffset()
+    if offset is None:
         raise ValueError("timestamp needs an offset such as +09:00 or Z")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # e.g. 0001-01-01T00:00:00+09:00: before the first representable UTC
+        # instant (or after the last one); such a bound means "everything".
+        edge = datetime.min if offset > timedelta(0) else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 class ServerClock:

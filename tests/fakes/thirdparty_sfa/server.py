@@ -8,7 +8,11 @@ the admin back door stays reliable so tests can always inspect the truth.
 
 from __future__ import annotations
 
+import re
+import sys
 import time
+import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ from .replies import Reply, error_reply
 from .store import Store
 
 MAX_BODY = 5 * 1024 * 1024
+LENGTH = re.compile(r"[0-9]{1,15}")
 GATEWAY_PAGE = "<html><body><h1>{status} {reason}</h1></body></html>"
 
 
@@ -102,7 +107,7 @@ class SfaHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return error_reply(411, "length_required", "send Content-Length")
         length_text = (self.headers.get("Content-Length") or "0").strip()
-        if not length_text.isdigit():
+        if not LENGTH.fullmatch(length_text):
             self.close_connection = True
             return error_reply(400, "invalid_request", "bad Content-Length")
         length = int(length_text)
@@ -124,6 +129,14 @@ class SfaHandler(BaseHTTPRequestHandler):
         """Close without a byte of answer, as a crashed proxy would."""
         self.close_connection = True
 
+    def _guarded(self, route: Callable[[], Reply]) -> Reply:
+        """Turn a bug in the fake into a visible 500, never a silent drop."""
+        try:
+            return route()
+        except Exception:  # noqa: BLE001 - any bug must reach the test as a 500
+            traceback.print_exc(file=sys.stderr)
+            return error_reply(500, "internal_error", "fake AcmeSFA bug; see stderr")
+
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
         path = url.path
@@ -134,7 +147,13 @@ class SfaHandler(BaseHTTPRequestHandler):
             if isinstance(body, Reply):
                 self._send(body)
                 return
-            self._send(handle_admin(srv.store, srv.faults, srv.log, method, path, body))
+            self._send(
+                self._guarded(
+                    lambda: handle_admin(
+                        srv.store, srv.faults, srv.log, method, path, body
+                    )
+                )
+            )
             return
         entry = srv.log.add(
             {
@@ -159,8 +178,10 @@ class SfaHandler(BaseHTTPRequestHandler):
         else:
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
-            reply = handle_api(
-                srv.store, srv.token, method, path, query, self.headers, body
+            reply = self._guarded(
+                lambda: handle_api(
+                    srv.store, srv.token, method, path, query, self.headers, body
+                )
             )
         entry["status"] = reply.status
         if fault is not None and fault.kind == "drop_after_write":

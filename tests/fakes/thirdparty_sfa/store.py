@@ -105,11 +105,12 @@ def decode_cursor(resource: str, cursor: str) -> tuple[int, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if data["r"] != resource:
-            raise InvalidCursorError("cursor belongs to another resource")
-        return int(data["t"]), int(data["n"])
+        owner, position = data["r"], (int(data["t"]), int(data["n"]))
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise InvalidCursorError("cursor is not valid") from exc
+    if owner != resource:
+        raise InvalidCursorError(f"cursor belongs to /{owner}, not /{resource}")
+    return position
 
 
 def epoch_ceiling(instant: datetime) -> int:

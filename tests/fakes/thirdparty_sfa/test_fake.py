@@ -119,7 +119,11 @@ def test_updated_since_is_inclusive_in_jst_and_utc(
 
 
 def test_bad_list_parameters_are_refused(api: httpx.Client) -> None:
-    """Offset-less times, limits over 100, unknown params and junk cursors are 400."""
+    """Offset-less times, limits over 100, unknown params, alien cursors are 400."""
+    upsert(api, "leads", {"last_name": "一"}, {"last_name": "二"})
+    lead_cursor = api.get("/leads", params={"limit": 1}).json()["next_cursor"]
+    assert lead_cursor is not None
+    assert api.get("/deals", params={"cursor": lead_cursor}).status_code == 400
     cases = [
         ({"updated_since": "2026-11-02T09:15:00"}, "invalid_parameter"),
         ({"limit": "101"}, "invalid_parameter"),
