@@ -50,6 +50,28 @@ def test_requests_without_the_token_get_401_envelope(sfa: ThirdPartySfa) -> None
         assert response.json()["error"]["code"] == "unauthorized"
 
 
+def test_meta_vocabularies_and_unknown_ids(api: httpx.Client) -> None:
+    """Meta endpoints list the fixed vocabularies; unknown ids are not_found 404s."""
+    stages = api.get("/meta/deal-stages").json()["data"]
+    assert [s["value"] for s in stages] == ["アポ獲得", "提案", "見積", "受注", "失注"]
+    assert {s["value"]: (s["closed"], s["won"]) for s in stages}["受注"] == (
+        True,
+        True,
+    )
+    statuses = api.get("/meta/lead-statuses").json()["data"]
+    assert [s["value"] for s in statuses] == [
+        "新規",
+        "アプローチ中",
+        "アポ獲得",
+        "商談化",
+        "対象外",
+    ]
+    for path in ("/leads/L000001", "/deals/D000001"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
 def test_paging_under_ties_visits_every_record_once_in_order(
     sfa: ThirdPartySfa, api: httpx.Client
 ) -> None:
