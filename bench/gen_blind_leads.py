@@ -209,7 +209,7 @@ class BlindLeadGenerator:
         peers = [q for q in company.recent if q.western == western]
         if name is None:
             name = self._name(western)
-            if peers and rng.random() < 0.05:  # a namesake joins the same company
+            if peers and rng.random() < 0.03:  # a namesake joins the same company
                 q = rng.choice(peers)
                 name = (q.last, q.first, q.last_kana, q.first_kana, q.last_ro,
                         q.first_ro, "")  # fmt: skip

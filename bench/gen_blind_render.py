@@ -126,7 +126,8 @@ def email(
     if r < 0.04:
         addr = addr.upper()
     elif r < 0.09:
-        addr = ".".join(part[:1].upper() + part[1:] for part in addr.split("."))
+        head = ".".join(part[:1].upper() + part[1:] for part in local.split("."))
+        addr = f"{head}@{domain}"  # Taro.Sato@...: capitals only where people type them
     if rng.random() < 0.04:
         addr = rng.choice((" ", "", "\u3000")) + addr + rng.choice((" ", "  ", ""))
     if src == "web_form" and rng.random() < 0.01:
