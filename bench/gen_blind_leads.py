@@ -41,12 +41,18 @@ from pathlib import Path
 try:
     from bench import gen_blind_render as R
     from bench import gen_blind_vocab as V
+    from bench.gen_blind_render import Company, Job, Name, Person, below, pick
 except ImportError:  # run as a script: bench/ itself is on sys.path
-    import gen_blind_render as R  # type: ignore[no-redef]
-    import gen_blind_vocab as V  # type: ignore[no-redef]
-
-Company, Job, Person = R.Company, R.Job, R.Person
-Phone, Place, Name = R.Phone, R.Place, R.Name
+    import gen_blind_render as R  # type: ignore[no-redef,import-not-found]
+    import gen_blind_vocab as V  # type: ignore[no-redef,import-not-found]
+    from gen_blind_render import (  # type: ignore[no-redef]
+        Company,
+        Job,
+        Name,
+        Person,
+        below,
+        pick,
+    )
 
 COLUMNS = (
     "record_id", "entity_id", "source", "email", "last_name", "first_name",
@@ -56,18 +62,8 @@ COLUMNS = (
 SOURCES = ("web_form", "event_badge", "sales_card", "list_import")
 _SOURCE_CUM = (40, 65, 85, 100)
 BUFFER = 100_000  # shuffle-buffer size: spreads a person's records through the file
-_T0 = 1546300800  # 2019-01-01
-_DAY = 86400
-_JP_MAIL = [
-    "{f}.{l}",
-    "{l}.{f}",
-    "{f0}.{l}",
-    "{l}-{f0}",
-    "{l}_{f}",
-    "{f0}{l}",
-    "{l}{f0}",
-]
-_PRIVATE_MAIL = ("{f}.{l}{n}", "{l}{f0}{n}", "{f}_{l}", "{l}.{f}{n}", "{f}{l}{n}")
+_T0, _DAY = 1546300800, 86400  # 2019-01-01; people appear until ~2023-12
+_LAST_BASE = _T0 + 1800 * _DAY  # ... and their records follow within 700 days
 
 FAMILY, FAMILY_CUM = V.family_names()
 GIVEN, GIVEN_CUM = V.given_names()
@@ -98,10 +94,8 @@ class BlindLeadGenerator:
         self.stats = Stats()
         self.domains: set[str] = set()
         self.privates: set[str] = set()
-        self.shared: dict[str, dict[int, int]] = {
-            "role_mailbox": {},
-            "office_phone": {},
-        }
+        self.shared: dict[str, dict[int, int]] = {"role_mailbox": {}}
+        self.shared["office_phone"] = {}
         self.same_company_names: dict[int, int] = {}
         self.all_names: dict[int, int] = {}
         self.pools = {
@@ -123,41 +117,37 @@ class BlindLeadGenerator:
         rng = self.rng
         ja = en = ""
         if kind == "jp":
-            stem, biz = rng.choice(V.JP_STEMS), rng.choice(V.JP_BIZ)
+            stem, biz = pick(rng, V.JP_STEMS), pick(rng, V.JP_BIZ)
             if rng.random() < 0.45:
-                stem = rng.choice(FAMILY[:300])[::2]  # founder's name: (kanji, romaji)
-            pre = rng.choice(V.JP_PREFIX_PLACES) if rng.random() < 0.3 else ("", "")
+                stem = pick(rng, FAMILY[:300])[::2]  # founder's name: (kanji, romaji)
+            pre = pick(rng, V.JP_PREFIX_PLACES) if rng.random() < 0.3 else ("", "")
             ja, slug = pre[0] + stem[0] + biz[0], f"{pre[1]}{stem[1]}-{biz[1]}"
-            legal = rng.choice(
-                ("株式会社",) * 17 + ("有限会社", "合同会社", "株式会社")
-            )
-            tld = rng.choice((".co.jp", ".co.jp", ".jp", ".com"))
+            legal = pick(rng, ("株式会社",) * 17 + ("有限会社", "合同会社", "株式会社"))
+            tld = pick(rng, (".co.jp", ".co.jp", ".jp", ".com"))
         elif kind == "us":
             parts = rng.sample(V.EN_STEMS, 1 + (rng.random() < 0.35))
-            en = " ".join([*parts, rng.choice(V.EN_BIZ)])
+            en = " ".join([*parts, pick(rng, V.EN_BIZ)])
             slug, legal = en.lower().replace(" ", ""), ""
-            tld = rng.choice((".com", ".io"))
+            tld = pick(rng, (".com", ".io"))
         else:
-            parts = [*rng.sample(V.BI_STEMS, 1 + (rng.random() < 0.3))]
-            parts.append(rng.choice(V.BI_BIZ))
-            en, ja = " ".join(p[0] for p in parts), "".join(p[1] for p in parts)
-            slug, legal = "-".join(p[0].lower() for p in parts), "株式会社"
-            tld = rng.choice((".co.jp", ".com", ".jp"))
+            bits = [*rng.sample(V.BI_STEMS, 1 + (rng.random() < 0.3))]
+            bits.append(pick(rng, V.BI_BIZ))
+            en, ja = " ".join(p[0] for p in bits), "".join(p[1] for p in bits)
+            slug, legal = "-".join(p[0].lower() for p in bits), "株式会社"
+            tld = pick(rng, (".co.jp", ".com", ".jp"))
         domain, k = slug + tld, 2
         while domain in self.domains:
             domain, k = f"{slug}{k}{tld}", k + 1
         self.domains.add(domain)
         place = R.new_place(rng, "US" if kind == "us" else "JP")
-        main = R.new_phone(
-            self.rng, place, end=rng.choice(("0000", "1111", "0001", ""))
-        )
-        styles = ("{f}.{l}", "{f0}{l}", "{f}", "{f}{l0}") if kind == "us" else _JP_MAIL
-        en_legal = rng.choice(("Inc.", "Corporation", "LLC", "Group", "Co., Ltd."))
+        main = R.new_phone(self.rng, place, end=pick(rng, ("0000", "1111", "0001", "")))
+        styles = V.US_CORP_MAIL if kind == "us" else V.JP_CORP_MAIL
+        en_legal = pick(rng, ("Inc.", "Corporation", "LLC", "Group", "Co., Ltd."))
         if kind == "bi":
-            en_legal = rng.choice(("Co., Ltd.", "Inc.", "Corporation", "K.K."))
+            en_legal = pick(rng, ("Co., Ltd.", "Inc.", "Corporation", "K.K."))
         return Company(
             idx, kind, ja, en, legal, rng.random() < 0.9, en_legal, domain, main, place,
-            rng.choice(styles),
+            pick(rng, styles),
         )  # fmt: skip
 
     def _pick(self, kind: str) -> Company:
@@ -168,8 +158,8 @@ class BlindLeadGenerator:
     def _name(self, western: bool) -> Name:
         rng = self.rng
         if western:
-            first, nick = rng.choice(WEST_FIRST)
-            last = rng.choice(V.WEST_LAST)
+            first, nick = pick(rng, WEST_FIRST)
+            last = pick(rng, V.WEST_LAST)
             return (
                 last,
                 first,
@@ -185,13 +175,10 @@ class BlindLeadGenerator:
 
     def _job(self, p: Person, company: Company, seat: Job | None = None) -> Job:
         rng = self.rng
-        en = (
-            seat.en
-            if seat
-            else company.kind == "us" or (p.western and rng.random() < 0.5)
-        )
+        en = company.kind == "us" or (p.western and rng.random() < 0.5)
+        en = seat.en if seat else en
         depts, titles = (V.EN_DEPTS, V.EN_TITLES) if en else (V.JP_DEPTS, V.JP_TITLES)
-        dept = seat.dept if seat else rng.randrange(len(depts))
+        dept = seat.dept if seat else below(rng, len(depts))
         title = seat.title if seat else min(int(rng.expovariate(0.45)), len(titles) - 1)
         f, la = p.first_ro, p.last_ro
         local = company.mail_style.format(f=f, l=la, f0=f[0], l0=la[0])
@@ -210,7 +197,7 @@ class BlindLeadGenerator:
         if name is None:
             name = self._name(western)
             if peers and rng.random() < 0.03:  # a namesake joins the same company
-                q = rng.choice(peers)
+                q = pick(rng, peers)
                 name = (q.last, q.first, q.last_kana, q.first_kana, q.last_ro,
                         q.first_ro, "")  # fmt: skip
         old = not western and any(c in V.OLD_KANJI for c in name[0] + name[1])
@@ -219,13 +206,13 @@ class BlindLeadGenerator:
         )
         if rng.random() < 0.6:  # Western staff of Japanese firms carry JP mobiles
             p.mobile = R.new_phone(rng, company.place, mobile=True)
-        p.base = _T0 + rng.randrange(2300 * _DAY)
-        if company.recent and rng.random() < 0.03:  # successor in a predecessor's seat
-            q = rng.choice(company.recent)
-            job = self._job(p, company, q.jobs[0])
+        p.base = _T0 + below(rng, _LAST_BASE - _T0)
+        pred = pick(rng, company.recent) if company.recent else None
+        if pred and pred.first != p.first and rng.random() < 0.03:  # successor
+            job = self._job(p, company, pred.jobs[0])
             if rng.random() < 0.5:
-                job.direct = q.jobs[0].direct
-            p.base = q.base + rng.randint(200, 700) * _DAY
+                job.direct = pred.jobs[0].direct
+            p.base = min(pred.base + rng.randint(200, 700) * _DAY, _LAST_BASE)
             self._bump("successor")
         else:
             job = self._job(p, company)
@@ -233,7 +220,7 @@ class BlindLeadGenerator:
         if len(company.recent) < 3:
             company.recent.append(p)
         else:
-            company.recent[rng.randrange(3)] = p
+            company.recent[below(rng, 3)] = p
         self._count_name(p, company)
         return p
 
@@ -251,13 +238,13 @@ class BlindLeadGenerator:
         rng = self.rng
         frees = V.US_FREE_MAIL if p.jobs[0].company.kind == "us" else V.JP_FREE_MAIL
         while True:
-            n = str(rng.choice((rng.randint(60, 99), rng.randint(1, 999), "")))
+            n = str(pick(rng, (rng.randint(60, 99), rng.randint(1, 999), "")))
             if household:
-                local = rng.choice(("{l}.family{n}", "{l}ke{n}", "{l}-home{n}"))
+                local = pick(rng, ("{l}.family{n}", "{l}ke{n}", "{l}-home{n}"))
             else:
-                local = rng.choice(_PRIVATE_MAIL)
+                local = pick(rng, V.PRIVATE_MAIL)
             addr = local.format(f=p.first_ro, l=p.last_ro, f0=p.first_ro[0], n=n)
-            addr += "@" + rng.choice(frees)
+            addr += "@" + pick(rng, frees)
             if addr not in self.privates:
                 self.privates.add(addr)
                 return addr
@@ -290,7 +277,7 @@ class BlindLeadGenerator:
         if n > 1:
             self.stats.entities_with_duplicates += 1
             self.stats.duplicate_pairs += n * (n - 1) // 2
-        offsets = sorted(rng.randrange(700 * _DAY) for _ in range(n - 1))
+        offsets = sorted(below(rng, 700 * _DAY) for _ in range(n - 1))
         shared: set[tuple[str, int]] = set()
         for i, offset in enumerate([0, *offsets]):
             job = p.jobs[i >= switch]
@@ -299,7 +286,7 @@ class BlindLeadGenerator:
             email, private = R.email(rng, p, job, src, shared)
             dept, title = R.role(rng, job, habits[3])
             country, pref, city, post = R.address(rng, p, job, private, habits[4])
-            ts = time.gmtime(p.base + offset + rng.randrange(_DAY))
+            ts = time.gmtime(p.base + offset + below(rng, _DAY))
             yield (
                 f"E{p.eid:07d}", src, email, *R.names(rng, p, src),
                 R.company_name(rng, job.company, src), dept, title,
@@ -334,7 +321,7 @@ class BlindLeadGenerator:
         """1 record for ~90 % of people, else 2-4 (mean 2.5), never more than left."""
         rng = self.rng
         return min(
-            left, 1 if rng.random() >= 0.1 else (2, 2, 2, 3, 3, 4)[rng.randrange(6)]
+            left, 1 if rng.random() >= 0.1 else (2, 2, 2, 3, 3, 4)[below(rng, 6)]
         )
 
     def rows(self) -> Iterator[tuple[str, ...]]:
@@ -344,7 +331,7 @@ class BlindLeadGenerator:
             if len(buf) < self.buffer:
                 buf.append(row)
                 continue
-            i = rng.randrange(self.buffer)
+            i = below(rng, self.buffer)
             row, buf[i] = buf[i], row
             n += 1
             yield (f"R{n:08d}", *row)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TypeVar
 
 try:
     from bench import gen_blind_vocab as V
 except ImportError:  # run as a script: bench/ itself is on sys.path
-    import gen_blind_vocab as V  # type: ignore[no-redef]
+    import gen_blind_vocab as V  # type: ignore[no-redef,import-not-found]
 
 # Per-source habits: probability of no email, no phone, kana columns filled,
 # no department/title, no address, English company name (bilingual firms),
@@ -42,6 +44,7 @@ _US_PHONE_CUM = tuple(accumulate((30, 20, 15, 10, 8, 10, 7)))
 _ABBREV = {"株式会社": ("(株)", "㈱", "（株）"), "有限会社": ("(有)", "㈲", "（有）")}
 _ABBREV["合同会社"] = ("(同)", "(同)", "（同）")
 
+T = TypeVar("T")
 Phone = tuple[str, str, str, str]  # country code, area code, two number groups
 Place = tuple[str, str, str, str]  # country, prefecture/state, city, postcode digits
 Name = tuple[str, str, str, str, str, str, str]  # last, first, kana x2, romaji x2, nick
@@ -103,12 +106,17 @@ class Person:
 def email(
     rng: random.Random, p: Person, job: Job, src: str, shared: set[tuple[str, int]]
 ) -> tuple[str, bool]:
+    """The address this record shows, and whether it is the private one.
+
+    Role mailboxes used are added to ``shared`` so the generator can count
+    the coworker pairs they create.
+    """
     r = rng.random()
     if r < SOURCE_HABITS[src][0]:
         return "", False
     company, private = job.company, False
     if r > 0.97:
-        role = rng.choice(V.ROLE_BOXES)
+        role = pick(rng, V.ROLE_BOXES)
         shared.add(("role_mailbox", hash((company.idx, role))))
         local, domain = role, company.domain
     else:
@@ -129,13 +137,14 @@ def email(
         head = ".".join(part[:1].upper() + part[1:] for part in local.split("."))
         addr = f"{head}@{domain}"  # Taro.Sato@...: capitals only where people type them
     if rng.random() < 0.04:
-        addr = rng.choice((" ", "", "\u3000")) + addr + rng.choice((" ", "  ", ""))
+        addr = pick(rng, (" ", "", "\u3000")) + addr + pick(rng, (" ", "  ", ""))
     if src == "web_form" and rng.random() < 0.01:
         addr = V.to_full_ascii(addr)
     return addr, private
 
 
 def names(rng: random.Random, p: Person, src: str) -> tuple[str, str, str, str]:
+    """last, first and their kana, as this source would have typed them."""
     if p.western:
         first = p.nick if p.nick and rng.random() < 0.25 else p.first
         last = p.last
@@ -171,7 +180,7 @@ def names(rng: random.Random, p: Person, src: str) -> tuple[str, str, str, str]:
     if r < 0.05:
         first = ""
     elif r < 0.10:  # one "name" field, with whatever space the user typed
-        sep = rng.choice((" ", "\u3000", "  ", "", " \u3000"))
+        sep = pick(rng, (" ", "\u3000", "  ", "", " \u3000"))
         last, first = last + sep + first, ""
     elif r < 0.12:
         last, first = last + " ", " " + first
@@ -179,9 +188,10 @@ def names(rng: random.Random, p: Person, src: str) -> tuple[str, str, str, str]:
 
 
 def company_name(rng: random.Random, c: Company, src: str) -> str:
+    """The employer's name with the legal form moved, abbreviated or dropped."""
     if c.kind == "us" or (c.kind == "bi" and rng.random() < SOURCE_HABITS[src][5]):
         forms = V.EN_LEGAL[c.legal_en]
-        form = forms[0] if rng.random() < 0.55 else rng.choice(forms[1:])
+        form = forms[0] if rng.random() < 0.55 else pick(rng, forms[1:])
         name = c.en + form if form[:1] in ",." or not form else f"{c.en} {form}"
         if src == "list_import" and rng.random() < 0.3:
             name = name.upper()
@@ -190,7 +200,7 @@ def company_name(rng: random.Random, c: Company, src: str) -> str:
     if 0.55 <= r < 0.63:
         pre = not pre  # 株式会社 typed on the wrong side
     elif 0.63 <= r < 0.85:
-        legal = rng.choice(_ABBREV[legal])
+        legal = pick(rng, _ABBREV[legal])
     elif r >= 0.93:
         legal = ""
     sep = " " if 0.85 <= r < 0.93 else ""
@@ -201,13 +211,14 @@ def company_name(rng: random.Random, c: Company, src: str) -> str:
 
 
 def role(rng: random.Random, job: Job, blank: float) -> tuple[str, str]:
+    """Department and title; records drift with promotions and transfers."""
     depts, titles = (V.EN_DEPTS, V.EN_TITLES) if job.en else (V.JP_DEPTS, V.JP_TITLES)
     dept, title = job.dept, job.title
     if rng.random() < 0.1:  # promoted or transferred between two records
         if rng.random() < 0.5:
             title = min(title + 1, len(titles) - 1)
         else:
-            dept = rng.randrange(len(depts))
+            dept = below(rng, len(depts))
     return (
         "" if rng.random() < blank else depts[dept],
         "" if rng.random() < blank else titles[title],
@@ -217,6 +228,7 @@ def role(rng: random.Random, job: Job, blank: float) -> tuple[str, str]:
 def phone_for(
     rng: random.Random, p: Person, job: Job, src: str, shared: set[tuple[str, int]]
 ) -> str:
+    """Mobile, direct line or switchboard (recorded in ``shared``), formatted."""
     if rng.random() < SOURCE_HABITS[src][1]:
         return ""
     if p.mobile and rng.random() < SOURCE_HABITS[src][6]:
@@ -232,6 +244,7 @@ def phone_for(
 def address(
     rng: random.Random, p: Person, job: Job, private: bool, blank: float
 ) -> tuple[str, str, str, str]:
+    """country, prefecture, city, postcode: office, or home for private mail."""
     place = job.company.place
     if private and p.home and rng.random() < 0.7:
         place = p.home
@@ -255,33 +268,38 @@ def address(
     return country, pref, city, post
 
 
+def below(rng: random.Random, n: int) -> int:
+    """Uniform int in ``[0, n)``; several times cheaper than ``randrange``."""
+    return int(rng.random() * n)
+
+
+def pick(rng: random.Random, seq: Sequence[T]) -> T:
+    """Uniform element of ``seq``; the hot-path twin of ``rng.choice``."""
+    return seq[int(rng.random() * len(seq))]
+
+
 def new_place(rng: random.Random, country: str) -> Place:
     """A random office or home location in ``country`` ("JP" or "US")."""
     if country == "US":
-        st, _, city, zp, _ = rng.choice(V.US_PLACES)
-        return ("US", st, city, zp + f"{rng.randrange(100):02d}")
+        st, _, city, zp, _ = pick(rng, V.US_PLACES)
+        return ("US", st, city, zp + f"{below(rng, 100):02d}")
     weights = V.JP_PLACE_WEIGHTS
     pref, city, pc, _ = V.JP_PLACES[bisect(weights, rng.random() * weights[-1])]
-    return ("JP", pref, city, pc + f"{rng.randrange(10000):04d}")
+    return ("JP", pref, city, pc + f"{below(rng, 10000):04d}")
 
 
 def new_phone(
     rng: random.Random, place: Place, end: str = "", mobile: bool = False
 ) -> Phone:
     """A number of ``place``'s country: local area code, or a mobile prefix."""
-    r4 = f"{rng.randrange(10000):04d}"
+    r4 = f"{below(rng, 10000):04d}"
     if place[0] == "US":
         codes = next(p[4] for p in V.US_PLACES if p[2] == place[2])
-        return ("1", rng.choice(codes), str(rng.randint(201, 989)), r4)
+        return ("1", pick(rng, codes), str(201 + below(rng, 789)), r4)
     if mobile:
-        return (
-            "81",
-            rng.choice(("090", "080", "070")),
-            f"{rng.randrange(10000):04d}",
-            r4,
-        )
+        return ("81", pick(rng, ("090", "080", "070")), f"{below(rng, 10000):04d}", r4)
     area = next(p[3] for p in V.JP_PLACES if p[0] == place[1] and p[1] == place[2])
-    mid = rng.randrange(1000, 10000) if len(area) == 2 else rng.randrange(100, 1000)
+    mid = 1000 + below(rng, 9000) if len(area) == 2 else 100 + below(rng, 900)
     return ("81", area, str(mid), end or r4)
 
 
@@ -292,13 +310,13 @@ def _old_kanji(text: str) -> str:
 def _typo(rng: random.Random, s: str) -> str:
     """One slip of the finger: two letters transposed, one dropped or one doubled."""
     if len(s) < 3:
-        return s + rng.choice(_LETTERS)
-    i, r = rng.randrange(len(s) - 1), rng.random()
+        return s + pick(rng, _LETTERS)
+    i, r = below(rng, len(s) - 1), rng.random()
     if r < 0.4:
         return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
     if r < 0.7:
         return s[:i] + s[i + 1 :]
-    return s[:i] + rng.choice((s[i], rng.choice(_LETTERS))) + s[i:]
+    return s[:i] + pick(rng, (s[i], pick(rng, _LETTERS))) + s[i:]
 
 
 def _gmail_variant(rng: random.Random, local: str) -> str:
@@ -306,8 +324,8 @@ def _gmail_variant(rng: random.Random, local: str) -> str:
     if "." in local and rng.random() < 0.6:
         return local.replace(".", "")
     if rng.random() < 0.3:
-        return local + "+" + rng.choice(("work", "news", "event", "biz"))
-    i = rng.randrange(1, len(local))
+        return local + "+" + pick(rng, ("work", "news", "event", "biz"))
+    i = 1 + below(rng, len(local) - 1)
     return local[:i] + "." + local[i:] if "." not in local[i - 1 : i + 1] else local
 
 

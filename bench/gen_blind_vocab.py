@@ -210,6 +210,10 @@ EN_DEPTS = (
 EN_TITLES = """Analyst|Engineer|Account Executive|Senior Engineer|Manager|Senior Manager
 Director|VP of Sales|CTO""".replace("\n", "|").split("|")  # a ladder, too
 
+# Mailbox naming conventions: one per company for staff, several for free mail.
+JP_CORP_MAIL = "{f}.{l} {l}.{f} {f0}.{l} {l}-{f0} {l}_{f} {f0}{l} {l}{f0}".split()
+US_CORP_MAIL = "{f}.{l} {f0}{l} {f} {f}{l0}".split()
+PRIVATE_MAIL = "{f}.{l}{n} {l}{f0}{n} {f}_{l} {l}.{f}{n} {f}{l}{n}".split()
 ROLE_BOXES = ["info", "info", "sales", "contact", "support"]
 JP_FREE_MAIL = ["gmail.com", "yahoo.co.jp", "icloud.com", "outlook.jp", "docomo.ne.jp"]
 US_FREE_MAIL = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com"]
