@@ -142,7 +142,7 @@ class BlindLeadGenerator:
         place = R.new_place(rng, "US" if kind == "us" else "JP")
         main = R.new_phone(self.rng, place, end=pick(rng, ("0000", "1111", "0001", "")))
         styles = V.US_CORP_MAIL if kind == "us" else V.JP_CORP_MAIL
-        en_legal = pick(rng, ("Inc.", "Corporation", "LLC", "Group", "Co., Ltd."))
+        en_legal = pick(rng, ("Inc.", "Inc.", "Corporation", "LLC", "Group", "Co."))
         if kind == "bi":
             en_legal = pick(rng, ("Co., Ltd.", "Inc.", "Corporation", "K.K."))
         return Company(

@@ -120,7 +120,7 @@ def email(
         shared.add(("role_mailbox", hash((company.idx, role))))
         local, domain = role, company.domain
     else:
-        use = 0.5 if p.family else 0.2 if src == "web_form" else 0.1
+        use = 0.6 if p.family else 0.2 if src == "web_form" else 0.1
         if p.private and rng.random() < use:
             local, _, domain = p.private.partition("@")
             private = True
@@ -246,7 +246,8 @@ def address(
 ) -> tuple[str, str, str, str]:
     """country, prefecture, city, postcode: office, or home for private mail."""
     place = job.company.place
-    if private and p.home and rng.random() < 0.7:
+    home = 0.7 if private else 0.3 if p.family else 0.0  # family: typed from home
+    if p.home and rng.random() < home:
         place = p.home
     country = "" if rng.random() < 0.2 else place[0]
     if rng.random() < blank:

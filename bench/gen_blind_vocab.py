@@ -199,6 +199,7 @@ EN_LEGAL = {
     "Co., Ltd.": ["Co., Ltd.", "Co.,Ltd.", "Co. Ltd.", "Ltd.", ""],
     "Group": ["Group", "Grp", "Grp.", ""],
     "K.K.": ["K.K.", "KK", "Co., Ltd.", ""],
+    "Co.": ["Co.", "Company", "Co", ""],
 }
 
 JP_DEPTS = """営業部 営業本部 情報システム部 経営企画部 総務部 人事部 マーケティング部 開発部

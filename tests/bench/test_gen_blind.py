@@ -212,17 +212,19 @@ def test_namesakes_at_one_company_are_different_entities(
 def test_households_share_a_private_mailbox_but_not_an_entity(
     generated: tuple[list[dict[str, str]], G.Stats],
 ) -> None:
-    """Relatives share a free-mail address yet keep separate entity_ids."""
+    """Relatives share a free-mail address and postcode yet keep separate entity_ids."""
     rows, stats = generated
-    users: dict[str, dict[str, set[str]]] = collections.defaultdict(
-        lambda: collections.defaultdict(set)
-    )
+    users: dict[str, set[str]] = collections.defaultdict(set)
+    postcodes: dict[str, set[str]] = collections.defaultdict(set)
     for r in rows:
         addr = _norm(r["email"])
         if addr.partition("@")[2] in FREE_MAIL:
-            users[addr][r["entity_id"]].add(r["first_name"])
+            users[addr].add(r["entity_id"])
+        if digits := re.sub(r"\D", "", _norm(r["postcode"])):
+            postcodes[r["entity_id"]].add(digits)
     shared = [people for people in users.values() if len(people) > 1]
     assert shared
+    assert any(set.intersection(*(postcodes[e] for e in people)) for people in shared)
     assert stats.hard_negatives["household"] > 0
     assert stats.hard_negatives["successor"] > 0
 
