@@ -22,8 +22,12 @@ from tests.fakes.hubspot.schema import (
 
 __all__ = ["CrmStore", "LifecyclePolicy", "StoredObject", "WriteRejected", "iso"]
 
-LifecyclePolicy = Literal["ignore", "apply"]
-"""What a backward ``lifecyclestage`` write does: kept silently, or applied."""
+LifecyclePolicy = Literal["ignore", "error", "apply"]
+"""What a backward ``lifecyclestage`` write does: kept silently, refused, applied."""
+
+BACKWARD_LIFECYCLE = "LIFECYCLE_STAGE_BACKWARDS"
+"""Error code of a refused backward write (``error`` policy): the fake's own name,
+since HubSpot's answer to this write on v3 is not confirmed."""
 
 MODIFIED_PROPERTY = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
 
@@ -212,6 +216,19 @@ class CrmStore:
         if value == "":
             return None
         kind = definition["type"]
+        if name == "lifecyclestage" and current is not None:
+            before = current.properties.get("lifecyclestage", "")
+            if (
+                self.lifecycle_policy == "error"
+                and before
+                and _rank(value) < _rank(before)
+            ):
+                return _problem(
+                    name,
+                    BACKWARD_LIFECYCLE,
+                    f"lifecyclestage cannot move backwards from {before} to "
+                    f'{value}; set it to "" first, in a separate request',
+                )
         if name == "dealstage" and type_ == "deals":
             pipeline = str(
                 props.get("pipeline")
