@@ -8,10 +8,8 @@ write becomes visible to search only after the configured index delay.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tests.fakes.hubspot.schema import (
@@ -19,8 +17,16 @@ from tests.fakes.hubspot.schema import (
     default_pipelines,
     default_properties,
 )
+from tests.fakes.hubspot.timefmt import iso, parse_ms
 
-__all__ = ["CrmStore", "LifecyclePolicy", "StoredObject", "WriteRejected", "iso"]
+__all__ = [
+    "CrmStore",
+    "LifecyclePolicy",
+    "StoredObject",
+    "WriteRejected",
+    "iso",
+    "parse_ms",
+]
 
 LifecyclePolicy = Literal["ignore", "error", "apply"]
 """What a backward ``lifecyclestage`` write does: kept silently, refused, applied."""
@@ -30,25 +36,6 @@ BACKWARD_LIFECYCLE = "LIFECYCLE_STAGE_BACKWARDS"
 since HubSpot's answer to this write on v3 is not confirmed."""
 
 MODIFIED_PROPERTY = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
-
-
-def iso(ms: int) -> str:
-    """HubSpot's response timestamp format (ISO 8601, ms, Z)."""
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-
-
-def parse_ms(value: str) -> int | None:
-    """Epoch ms of an ISO 8601 or epoch-ms string, None if neither."""
-    if re.fullmatch(r"-?\d+", value):
-        return int(value)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
 
 
 class WriteRejected(Exception):
@@ -372,6 +359,18 @@ class CrmStore:
         self.objects[type_][new.id] = new
         self._touch(new, now)
         return new
+
+    def register(self, obj: StoredObject) -> None:
+        """Put back a record saved earlier, as it was (no new timestamps)."""
+        self.objects[obj.type][obj.id] = obj
+        obj.index.append((0.0, obj.snapshot()))  # already indexed
+        if obj.type == "contacts" and obj.properties.get("email"):
+            self._emails[obj.properties["email"].lower()] = obj.id
+        self.register_id(int(obj.id))
+
+    def register_id(self, used: int) -> None:
+        """Never hand out ``used`` (or a lower id) again."""
+        self._next_id = max(self._next_id, used + 1)
 
     def set_modified(self, objs: list[StoredObject], at_ms: int) -> None:
         """A bulk edit: every record gets the same last-modified timestamp."""
