@@ -76,6 +76,35 @@ def test_routes_map_to_their_models() -> None:
     assert contract_for("GET", "/crm/v3/objects/contacts") is None
 
 
+WRITE_ROUTES = [
+    "/crm/v3/objects/contacts",
+    "/crm/v3/objects/deals/search",
+    "/crm/v3/objects/contacts/merge",
+    "/crm/objects/2026-03/contacts/batch/create",
+    "/crm/objects/2026-03/contacts/batch/update",
+    "/crm/objects/2026-03/contacts/batch/upsert",
+    "/crm/objects/2026-03/contacts/batch/read",
+    "/crm/objects/2026-03/contacts/batch/archive",
+    "/crm/v3/properties/contacts",
+    "/crm/v3/properties/deals/groups",
+    "/crm/v4/associations/deals/contacts/batch/associate/default",
+    "/crm/v4/associations/deals/contacts/batch/create",
+    "/crm/associations/2026-03/contacts/deals/batch/read",
+]
+
+
+@pytest.mark.parametrize("path", WRITE_ROUTES)
+def test_every_post_route_the_fake_serves_has_a_model(path: str) -> None:
+    """No POST route of the fake escapes the contract (each maps to a model)."""
+    assert contract_for("POST", path) is not None
+
+
+def test_patch_of_a_record_has_a_model() -> None:
+    """PATCH of one record is judged by SimplePublicObjectInput."""
+    found = contract_for("PATCH", "/crm/objects/2026-03/contacts/1001")
+    assert found == ("hubspot.crm.contacts.models", "SimplePublicObjectInput")
+
+
 def test_bodies_built_by_the_official_client_pass(
     fake: FakeHubSpot, client: httpx.Client
 ) -> None:
