@@ -131,6 +131,9 @@ class FakeHubSpot(SetupHelpers):
         contract: ``strict`` (default) answers 400 VALIDATION_ERROR to a body
             that breaks hubspot-api-client's model for the route; ``record`` only
             notes it in :attr:`contract_violations`; ``off`` skips the check.
+        check_responses: walk every answer of the fake against the package's
+            response model too, listing mismatches (the fake's own bugs) in
+            :attr:`response_violations`; the answer itself is never changed.
         unavailable: endpoint families answering 403 (``events``,
             ``participations``), as for a portal without the scope or tier.
         list_max: largest ``limit`` the list endpoint accepts.
@@ -154,6 +157,7 @@ class FakeHubSpot(SetupHelpers):
         trace_echo: TraceEcho = "echo",
         multi_status: MultiStatus = "all",
         contract: ContractMode = "strict",
+        check_responses: bool = True,
     ) -> None:
         self.token = token
         self.clock = clock or FakeClock()
@@ -170,6 +174,9 @@ class FakeHubSpot(SetupHelpers):
         self.contract = contract
         self.contract_violations: list[ContractViolation] = []
         """Every request body that broke its model; tests assert it stays empty."""
+        self.check_responses = check_responses
+        self.response_violations: list[ContractViolation] = []
+        """Every answer of the fake that broke HubSpot's response model."""
         self.store = CrmStore(
             lambda: int(self.clock.time() * 1000),
             self.clock.time,
@@ -207,6 +214,8 @@ class FakeHubSpot(SetupHelpers):
             with self._lock:
                 self._in_flight -= 1
         search = request.url.path.endswith("/search")
+        if self.check_responses:
+            self._check_response(request, response)
         with self._lock:
             self.log.append(
                 RequestLog(
@@ -357,6 +366,20 @@ class FakeHubSpot(SetupHelpers):
         if self.contract == "record":
             return None
         return json_response(400, violation_body(problems, str(uuid.uuid4())))
+
+    def _check_response(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Hold the fake's own answer to HubSpot's response model (responses.py)."""
+        from tests.fakes.hubspot.responses import check_response
+
+        path = request.url.path
+        model, problems = check_response(
+            request.method, path, response.status_code, response.content
+        )
+        if problems:
+            with self._lock:
+                self.response_violations.append(
+                    ContractViolation(request.method, path, model, tuple(problems))
+                )
 
     def not_found(self, request: httpx.Request) -> httpx.Response:
         """A 404 that lists what the fake knows, so a wrong path is obvious."""

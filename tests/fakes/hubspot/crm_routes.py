@@ -371,7 +371,13 @@ def _batch_read(
             )
             continue
         results.append(render(fake, obj, wanted))
-    payload: dict[str, Any] = {"status": "COMPLETE", "results": results}
+    now = iso(int(fake.clock.time() * 1000))
+    payload: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": now,
+        "completedAt": now,
+    }
     if errors:
         payload |= {"numErrors": len(errors), "errors": errors}
     return json_response(207 if errors else 200, payload)
