@@ -14,17 +14,17 @@ import json
 import math
 import re
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
 
 from tests.fakes.hubspot.clock import FakeClock
-from tests.fakes.hubspot.contract import ContractViolation, check_body, violation_body
+from tests.fakes.hubspot.contract import ContractViolation
 from tests.fakes.hubspot.crm_routes import handle_objects
 from tests.fakes.hubspot.errors import error, json_response, rate_limited
 from tests.fakes.hubspot.helpers import SetupHelpers
+from tests.fakes.hubspot.judge import judge_request, judge_response
 from tests.fakes.hubspot.limits import DailyBudget, RollingWindow
 from tests.fakes.hubspot.meta_routes import (
     handle_associations,
@@ -215,7 +215,7 @@ class FakeHubSpot(SetupHelpers):
                 self._in_flight -= 1
         search = request.url.path.endswith("/search")
         if self.check_responses:
-            self._check_response(request, response)
+            judge_response(self, request, response)
         with self._lock:
             self.log.append(
                 RequestLog(
@@ -285,7 +285,7 @@ class FakeHubSpot(SetupHelpers):
             except ValueError:
                 return error(400, "VALIDATION_ERROR", "Invalid input JSON on line 1")
         path = request.url.path
-        refused = self._check_contract(request, body)
+        refused = judge_request(self, request, body)
         if refused is not None:
             return refused
         for name, pattern in ROUTES:
@@ -349,38 +349,6 @@ class FakeHubSpot(SetupHelpers):
             return handle_usage(self)
         return self.not_found(request)
 
-    def _check_contract(
-        self, request: httpx.Request, body: Any
-    ) -> httpx.Response | None:
-        """Judge the body by HubSpot's generated models (see contract.py)."""
-        if self.contract == "off":
-            return None
-        model, problems = check_body(
-            request.method, request.url.path, body, request.content or b""
-        )
-        if not problems:
-            return None
-        self.contract_violations.append(
-            ContractViolation(request.method, request.url.path, model, tuple(problems))
-        )
-        if self.contract == "record":
-            return None
-        return json_response(400, violation_body(problems, str(uuid.uuid4())))
-
-    def _check_response(self, request: httpx.Request, response: httpx.Response) -> None:
-        """Hold the fake's own answer to HubSpot's response model (responses.py)."""
-        from tests.fakes.hubspot.responses import check_response
-
-        path = request.url.path
-        model, problems = check_response(
-            request.method, path, response.status_code, response.content
-        )
-        if problems:
-            with self._lock:
-                self.response_violations.append(
-                    ContractViolation(request.method, path, model, tuple(problems))
-                )
-
     def not_found(self, request: httpx.Request) -> httpx.Response:
         """A 404 that lists what the fake knows, so a wrong path is obvious."""
         known = ", ".join(p.pattern for _, p in ROUTES)
@@ -393,6 +361,5 @@ class FakeHubSpot(SetupHelpers):
 
 
 def _json(status: int, body: Any) -> httpx.Response:
-    from tests.fakes.hubspot.errors import json_response
 
     return json_response(status, body)

@@ -317,3 +317,37 @@ def test_date_based_paths_are_judged_too(client: httpx.Client) -> None:
     )
     assert response.status_code == 400
     assert "SimplePublicObjectBatchInputForCreate" in response.json()["message"]
+
+
+@pytest.mark.parametrize("path", WRITE_ROUTES)
+def test_route_models_agree_with_the_package_api(path: str) -> None:
+    """Each hand-mapped body model is the one the package's API method takes."""
+    from tests.fakes.hubspot.api_index import endpoint_for
+
+    endpoint = endpoint_for("POST", path)
+    found = contract_for("POST", path)
+    assert endpoint is not None
+    assert found is not None
+    assert endpoint.body_type == found[1]
+
+
+def test_unknown_query_parameter_is_refused(
+    fake: FakeHubSpot, client: httpx.Client
+) -> None:
+    """A misspelt query parameter (HubSpot would ignore it) draws a 400."""
+    response = client.get(
+        "/crm/v3/objects/contacts", params={"propertiesWithHistroy": "email"}
+    )
+    assert response.status_code == 400
+    assert "propertiesWithHistroy" in response.json()["message"]
+    assert fake.contract_violations[0].problems[0].startswith("query:")
+
+
+def test_known_query_parameters_pass(fake: FakeHubSpot, client: httpx.Client) -> None:
+    """The list endpoint's own parameters (limit, properties, archived) pass."""
+    response = client.get(
+        "/crm/objects/2026-03/0-1",
+        params={"limit": "5", "properties": "email", "archived": "false"},
+    )
+    assert response.status_code == 200
+    assert fake.contract_violations == []

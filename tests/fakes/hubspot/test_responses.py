@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.fakes.hubspot import FakeHubSpot
 from tests.fakes.hubspot.responses import check_response, response_model
@@ -173,3 +174,40 @@ def test_204_must_be_empty_and_unmodelled_routes_are_skipped() -> None:
     assert check_response("DELETE", "/crm/v3/objects/contacts/1", 204, b"{}")[1]
     usage = "/account-info/v3/api-usage/daily/private-apps"
     assert response_model("GET", usage, 200) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/crm/v3/objects/contacts", 200),
+        ("GET", "/crm/objects/2026-03/contacts/1", 200),
+        ("POST", "/crm/v3/objects/deals", 201),
+        ("PATCH", "/crm/v3/objects/deals/1", 200),
+        ("POST", "/crm/v3/objects/contacts/search", 200),
+        ("POST", "/crm/v3/objects/contacts/merge", 200),
+        ("POST", "/crm/v3/objects/contacts/batch/read", 207),
+        ("POST", "/crm/v3/objects/contacts/batch/upsert", 200),
+        ("POST", "/crm/v3/objects/contacts/batch/upsert", 207),
+        ("POST", "/crm/v3/objects/contacts/batch/update", 200),
+        ("GET", "/crm/v3/properties/contacts", 200),
+        ("GET", "/crm/v3/properties/contacts/email", 200),
+        ("POST", "/crm/v3/properties/contacts/groups", 201),
+        ("GET", "/crm/v3/pipelines/deals/default", 200),
+        ("POST", "/crm/v4/associations/deals/contacts/batch/read", 207),
+        ("POST", "/crm/v4/associations/deals/contacts/batch/associate/default", 200),
+        ("GET", "/events/v3/events", 200),
+    ],
+)
+def test_response_models_agree_with_the_package_api(
+    method: str, path: str, status: int
+) -> None:
+    """Each hand-mapped answer model is what the package's API method expects."""
+    from tests.fakes.hubspot.api_index import endpoint_for
+
+    endpoint = endpoint_for(method, path)
+    found = response_model(method, path, status)
+    assert endpoint is not None
+    assert found is not None
+    expected = dict(endpoint.responses)
+    # Where the package lists one success model, it stands for 200 and 201.
+    assert found[1] == expected.get(status, next(iter(expected.values())))
