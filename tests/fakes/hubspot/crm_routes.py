@@ -359,7 +359,10 @@ def _batch_read(
         return error(400, "VALIDATION_ERROR", HISTORY_BATCH_LIMIT_MESSAGE)
     results, errors = [], []
     for item in inputs:
-        obj = fake.store.resolve(type_, str(item.get("id")))
+        if body.get("idProperty") == "email" and type_ == "contacts":
+            obj = fake.store.by_email(str(item.get("id")))
+        else:
+            obj = fake.store.resolve(type_, str(item.get("id")))
         if obj is None or obj.archived:
             errors.append(
                 _standard_error(

@@ -254,3 +254,32 @@ def test_multi_status_create_only_refuses_traced_update() -> None:
     response, good = _one_bad_update(fake, traced=True)
     assert response.status_code == 400
     assert "firstname" not in fake.get("contacts", good).properties
+
+
+def test_property_problems_are_compact_json_like_hubspot(
+    fake: FakeHubSpot, client: httpx.Client
+) -> None:
+    """The problem list inside the message has HubSpot's compact spacing."""
+    record = fake.seed("contacts", {"email": "s@example.com"})
+    response = client.patch(
+        f"/crm/v3/objects/contacts/{record}",
+        json={"properties": {"hs_lead_status": "HOT"}},
+    )
+    message = response.json()["message"]
+    assert message.startswith('Property values were not valid: [{"isValid":false,')
+    assert message.endswith('"error":"INVALID_OPTION","name":"hs_lead_status"}]')
+
+
+def test_batch_read_by_email(fake: FakeHubSpot, client: httpx.Client) -> None:
+    """Batch read with ``idProperty: email`` finds contacts by email."""
+    record = fake.seed("contacts", {"email": "r@example.com"})
+    response = client.post(
+        f"{BATCH}/read",
+        json={
+            "idProperty": "email",
+            "inputs": [{"id": "r@example.com"}],
+            "properties": ["email"],
+        },
+    )
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [record]
