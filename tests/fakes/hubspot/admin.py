@@ -17,7 +17,9 @@ Endpoints (JSON in, JSON out):
 - ``POST /__admin/merge`` ``{"primary": id, "secondary": id, "type"?: "contacts"}``.
 - ``POST /__admin/events`` ``{"events": [{"contactId", "eventType", "occurredAt",
   "properties"?}]}`` (``occurredAt``: ISO 8601 or epoch ms).
-- ``GET /__admin/contract-violations``; ``POST /__admin/contract-violations/clear``.
+- ``GET /__admin/contract-violations``: ``{"violations": [requests that broke
+  the contract], "responseViolations": [answers of the fake that did]}``;
+  ``POST /__admin/contract-violations/clear``.
 """
 
 from __future__ import annotations
@@ -77,9 +79,11 @@ def _dispatch(fake: FakeHubSpot, route: tuple[str, str], body: Any) -> httpx.Res
         return json_response(200, {"cleared": True})
     if route == ("GET", "/__admin/contract-violations"):
         rows = [v.as_dict() for v in fake.contract_violations]
-        return json_response(200, {"violations": rows})
+        answers = [v.as_dict() for v in fake.response_violations]
+        return json_response(200, {"violations": rows, "responseViolations": answers})
     if route == ("POST", "/__admin/contract-violations/clear"):
         fake.contract_violations.clear()
+        fake.response_violations.clear()
         return json_response(200, {"cleared": True})
     if route == ("POST", "/__admin/contacts"):
         return _seed_contacts(fake, body)

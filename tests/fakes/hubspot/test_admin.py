@@ -148,8 +148,10 @@ def test_contract_violations_endpoint(fake: FakeHubSpot, admin: httpx.Client) ->
     """Violations are listed at /__admin/contract-violations and can be cleared."""
     with _api(fake) as api:
         api.post("/crm/v3/objects/contacts", json={"props": {}})
-    [row] = admin.get("/__admin/contract-violations").json()["violations"]
+    listed = admin.get("/__admin/contract-violations").json()
+    [row] = listed["violations"]
     assert row["model"] == "SimplePublicObjectInputForCreate"
+    assert listed["responseViolations"] == []
     admin.post("/__admin/contract-violations/clear")
     assert admin.get("/__admin/contract-violations").json()["violations"] == []
 
