@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tests.fakes.hubspot.objects import StoredObject, iso
 
 if TYPE_CHECKING:
+    from tests.fakes.hubspot.contract import ContractViolation
     from tests.fakes.hubspot.objects import CrmStore
 
 __all__ = ["SetupHelpers"]
@@ -24,6 +25,21 @@ class SetupHelpers:
     events: list[dict[str, Any]]
     participations: list[dict[str, Any]]
     log: list[Any]
+    contract_violations: list[ContractViolation]
+    response_violations: list[ContractViolation]
+
+    def assert_contract_clean(self) -> None:
+        """Fail, listing each one, if any request or answer broke HubSpot's models."""
+        lines = [
+            f"{kind} {v.method} {v.path} ({v.model}): {problem}"
+            for kind, found in (
+                ("request", self.contract_violations),
+                ("answer", self.response_violations),
+            )
+            for v in found
+            for problem in v.problems
+        ]
+        assert not lines, "HubSpot contract violations:\n" + "\n".join(lines)
 
     def seed(
         self, type_: str, props: dict[str, str], *, at_ms: int | None = None

@@ -351,3 +351,13 @@ def test_known_query_parameters_pass(fake: FakeHubSpot, client: httpx.Client) ->
     )
     assert response.status_code == 200
     assert fake.contract_violations == []
+
+
+def test_assert_contract_clean_lists_each_problem(
+    fake: FakeHubSpot, client: httpx.Client
+) -> None:
+    """The helper passes on a clean fake and names path and problem otherwise."""
+    fake.assert_contract_clean()
+    client.post("/crm/v3/objects/contacts", json={"properties": {}, "typo": 1})
+    with pytest.raises(AssertionError, match=r'request POST .*unknown field "typo"'):
+        fake.assert_contract_clean()
