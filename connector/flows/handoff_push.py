@@ -37,15 +37,7 @@ def push_leads(
     writebacks: list[WriteOp] = []
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]
-        ops = [
-            WriteOp(
-                key=item.key,
-                fields=item.fields,
-                id=item.target,
-                match_field=_match_field(ctx, item),
-            )
-            for item in chunk
-        ]
+        ops = [_write_op(ctx, item) for item in chunk]
         for item, outcome in zip(
             chunk, push_isolating(sfa, "persons", ops), strict=True
         ):
@@ -121,15 +113,31 @@ def remember_twins(batch: Batch, item: PendingLead, sfa_id: str | None) -> None:
         batch.release(twin_key)
 
 
-def _match_field(ctx: FlowContext, item: PendingLead) -> str | None:
-    """The SFA email field, so a create becomes an upsert where the SFA has one.
+def _write_op(ctx: FlowContext, item: PendingLead) -> WriteOp:
+    """An update of the known lead, else a create keyed so a replay is harmless.
 
     A create whose response was lost (timeout after the SFA wrote it) is retried,
-    and a crash before the batch's commit replays it; only an upsert keyed on the
-    email makes either harmless instead of a second lead.
+    and a crash before the batch's commit replays it; only an upsert on a key the
+    SFA holds makes either harmless instead of a second lead. The connector's own
+    key (``sfa_key_field`` = the MA record id) is sure; the e-mail is the fallback
+    where the SFA keeps e-mails unique.
     """
     if item.target is not None:
-        return None
+        return WriteOp(key=item.key, fields=item.fields, id=item.target)
+    key_field = ctx.settings.sfa_key_field
+    if key_field:
+        return WriteOp(
+            key=item.key,
+            fields={**item.fields, key_field: item.record.id},
+            match_field=key_field,
+        )
+    return WriteOp(
+        key=item.key, fields=item.fields, match_field=_email_field(ctx, item)
+    )
+
+
+def _email_field(ctx: FlowContext, item: PendingLead) -> str | None:
+    """The SFA email field, when the lead has an e-mail to upsert on."""
     for rule in ctx.mappings.fields.get(("sfa", "persons"), ()):
         if rule.canonical == ("email",) and len(rule.native) == 1:
             name: str = rule.native[0]
