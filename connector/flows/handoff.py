@@ -114,6 +114,7 @@ def _handle_page(
         chosen = newest_per_person(prepared, ctx.summary.counts)
         outdated = superseded(conn, ctx.flow, reads, chosen)
     pending: list[PendingLead] = []
+    unlinked: list[PendingLead] = []
     for item in chosen:
         if item.key in outdated:
             # The lead already has a newer record's values: keep them.
@@ -125,6 +126,10 @@ def _handle_page(
             ctx.summary.counts["unchanged"] += 1
             batch.release(item.key)
             remember_twins(batch, item, item.target)
+            if item.target and item.person.attributes.get("sfa_id") != item.target:
+                # The lead is there but marketing never heard its id (a run
+                # killed between the SFA's answer and the write-back).
+                unlinked.append(item)
         else:
             pending.append(item)
     if ctx.dry_run:
@@ -139,7 +144,7 @@ def _handle_page(
                 target=f"sfa persons {item.target}" if item.target else None,
             )
         return
-    push_leads(ctx, batch, pending, ma, sfa, resolver)
+    push_leads(ctx, batch, pending, ma, sfa, resolver, unlinked=unlinked)
     if page.cursor is not None:
         batch.cursor(source, page.cursor)
     ctx.commit(batch)

@@ -7,6 +7,7 @@ A refused lead is dead-lettered with the SFA's reason; the rest of the page goes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,11 +31,27 @@ def push_leads(
     ma: Adapter,
     sfa: Adapter,
     resolver: Resolver,
+    *,
+    unlinked: Sequence[PendingLead] = (),
 ) -> None:
-    """Push ``pending`` in chunks of ``batch_size``; record outcomes in ``batch``."""
+    """Push ``pending`` in chunks of ``batch_size``; record outcomes in ``batch``.
+
+    ``unlinked`` leads need no SFA write, but their MA records lack the SFA id:
+    only the write-back is sent for them.
+    """
     size = ctx.settings.batch_size
     now = datetime.now(UTC)
     writebacks: list[WriteOp] = []
+    for item in unlinked:
+        if item.target is None:
+            continue
+        fields = _writeback(ctx, item, item.target, now)
+        if fields:
+            writebacks.append(
+                WriteOp(key=f"{item.key}:writeback", fields=fields, id=item.record.id)
+            )
+        if not item.handed_off_before:
+            batch.person(item.resolution.canonical_id, item.person, handed_off_at=now)
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]
         ops = [_write_op(ctx, item) for item in chunk]

@@ -11,6 +11,7 @@ faults honest: a client never reuses a connection the proxy means to cut.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterable
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
@@ -58,6 +59,13 @@ class ProxyServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
     proxy: FaultProxy
+
+    @override
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed mid-request (the kill -9 scenarios) is no error here."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class ProxyHandler(BaseHTTPRequestHandler):

@@ -145,6 +145,11 @@ class World:
     expected: dict[str, Expected] = field(default_factory=dict)
     """HubSpot contact id -> the outcome sales gave it."""
     env: dict[str, str] = field(default_factory=dict)
+    proxies: list[FaultProxy] = field(default_factory=list)
+
+    def faults_injected(self) -> int:
+        """Faults the proxies injected so far (0 without proxies)."""
+        return sum(int(p.stats()["faults_total"]) for p in self.proxies)
 
     # -- the connector, as a user runs it ------------------------------------
 
@@ -405,8 +410,14 @@ def world(
     seed: int = 1,
     search_lag: float = 0.0,
     trace_echo: str = "omit",
+    kinds: list[str] | None = None,
+    slow_range: tuple[float, float] = (0.3, 1.5),
 ) -> Iterator[World]:
-    """Start both fakes (behind fault proxies when ``faults`` > 0) and a project."""
+    """Start both fakes (behind fault proxies when ``faults`` > 0) and a project.
+
+    ``kinds`` limits the faults (``["slow"]`` only stretches the run, so a kill
+    lands in the middle of it).
+    """
     env = {"PYTHONPATH": str(ROOT)}
     with ExitStack() as stack:
         hs_proc, hs_url = start_server(
@@ -450,6 +461,7 @@ def world(
         )
         stack.callback(stop, sfa_proc)
         hs_front, sfa_front = hs_url, sfa_url
+        proxies: list[FaultProxy] = []
         if faults > 0:
             hs_proxy = stack.enter_context(
                 FaultProxy(
@@ -459,6 +471,8 @@ def world(
                     exclude=r"^/__admin",
                     retry_after=1,
                     hubspot_429=True,
+                    kinds=kinds,
+                    slow_range=slow_range,
                 )
             )
             sfa_proxy = stack.enter_context(
@@ -468,9 +482,12 @@ def world(
                     seed=seed + 1,
                     exclude=r"^/__admin",
                     retry_after=1,
+                    kinds=kinds,
+                    slow_range=slow_range,
                 )
             )
             hs_front, sfa_front = hs_proxy.url, sfa_proxy.url
+            proxies = [hs_proxy, sfa_proxy]
         project = tmp / "project"
         _write_project(project, hs_front, sfa_front, lookback=int(search_lag * 3))
         yield World(
@@ -480,6 +497,7 @@ def world(
             hubspot_api=hs_url,
             sfa_api=sfa_url,
             env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200"},
+            proxies=proxies,
         )
 
 
