@@ -2,11 +2,13 @@
 
 Incremental pulls use the search endpoint sorted by the last-modified property
 (``lastmodifieddate`` on contacts, ``hs_lastmodifieddate`` on deals: the wrong one
-silently returns nothing). Search stops at 10,000 results per query, so when a query
-reaches the cap the pull reads every record of the boundary timestamp by
-``hs_object_id`` (restarting by id every 10,000) and then carries on strictly after
-that timestamp. That also covers a bulk edit giving more than 10,000 records one
-timestamp. Search lags writes, so each pull starts ``lookback_seconds`` before the
+silently returns nothing). Every page is a new query from the last stamp reached
+(keyset paging), never an offset: the flow writes back to records while it reads,
+which moves them to a later stamp, and an offset into a set that loses records
+skips the ones sliding into the part already read. Keyset paging also never meets
+search's 10,000-result cap. When one stamp fills a whole page (a bulk edit gives
+thousands of records one timestamp) that stamp is read by ``hs_object_id``, again
+keyset. Search lags writes, so each pull starts ``lookback_seconds`` before the
 cursor. Backfills use the list endpoint, which has neither the cap nor the lag.
 
 Cursor format (JSON text, opaque to the flow)::
@@ -35,14 +37,10 @@ from connector.errors import ConfigError
 
 __all__ = [
     "MODIFIED_PROPERTY",
-    "SEARCH_CAP",
     "PullCursor",
     "Puller",
     "to_record",
 ]
-
-SEARCH_CAP = 10_000
-"""HubSpot answers 400 to a search page beyond this many results."""
 
 SEEN_MAX = 1_000
 """Most ids a cursor remembers at its timestamp; past that they are re-read."""
@@ -164,24 +162,12 @@ class Puller:
             for page in self._tie_phase(state.ts, state.tie_id):
                 last = PullCursor.decode(page.cursor, self.client.name)
                 yield page
-            low, strict = state.ts, True
+            pages = self._time_phase(state.ts, strict=True)
         else:
-            low, strict = since, False
-        skip = (state.ts, frozenset(state.seen))
-        while True:
-            boundary = None
-            for page, capped_at in self._time_phase(low, strict, skip):
-                if page.records:
-                    last = PullCursor.decode(page.cursor, self.client.name)
-                    yield page
-                boundary = capped_at
-            if boundary is None:
-                break
-            for page in self._tie_phase(boundary, None):
-                last = PullCursor.decode(page.cursor, self.client.name)
-                yield page
-            last = PullCursor(boundary)
-            low, strict = boundary, True
+            pages = self._time_phase(since, strict=False, seen=(state.ts, state.seen))
+        for page in pages:
+            last = PullCursor.decode(page.cursor, self.client.name)
+            yield page
         yield from self._archived(since, last)
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -192,118 +178,98 @@ class Puller:
         )
         return result
 
+    def _query(self, filters: list[dict[str, str]], sort: str) -> list[dict[str, Any]]:
+        """One search from the first result: keyset paging never uses offsets."""
+        body = {
+            "filterGroups": [{"filters": filters}],
+            "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
+            "properties": list(self.properties),
+            "limit": self._settings.search_page_size,
+            "after": "0",
+        }
+        return list(self._search(body).get("results") or [])
+
     def _time_phase(
         self,
         low: int,
+        *,
         strict: bool,
-        skip: tuple[int, frozenset[str]] = (0, frozenset()),
-    ) -> Iterator[tuple[Page, int | None]]:
-        """Search sorted by last-modified; report the boundary if the cap is hit.
+        seen: tuple[int, tuple[str, ...]] = (0, ()),
+    ) -> Iterator[Page]:
+        """Search by last-modified time, each page a new query from the last stamp.
 
-        Records at exactly ``skip[0]`` whose ids are in ``skip[1]`` were handed
-        out by the run that stored the cursor: they are dropped, not re-sent.
+        Offsets are never used: the flow writes back to records as it reads them,
+        which moves them to a later stamp, and an offset into a result set that
+        loses records skips the ones that slide into the read part. So each page
+        asks again from the last stamp reached (inclusive) and drops what it
+        already handed out at that stamp. A page made only of one stamp (more
+        records share it than a page holds) is read by id in the tie phase.
+        ``seen`` is the stored cursor's stamp and the ids handed out at it.
         """
         size = self._settings.search_page_size
-        offset = 0
-        seen: list[str] = []
-        seen_at = -1
+        at, handed = seen[0], set(seen[1])
+        operator = "GT" if strict else "GTE"
         while True:
-            body = {
-                "filterGroups": [
-                    {
-                        "filters": [
-                            {
-                                "propertyName": self.modified,
-                                "operator": "GT" if strict else "GTE",
-                                "value": str(low),
-                            }
-                        ]
-                    }
-                ],
-                "sorts": [{"propertyName": self.modified, "direction": "ASCENDING"}],
-                "properties": list(self.properties),
-                "limit": size,
-                "after": str(offset),
-            }
-            result = self._search(body)
-            objects = result.get("results") or []
-            stamps = [self._stamp(o) for o in objects]
-            records = [
-                self._record(o)
-                for o, stamp in zip(objects, stamps, strict=True)
-                if not (stamp == skip[0] and str(o.get("id")) in skip[1])
+            filters = [
+                {"propertyName": self.modified, "operator": operator, "value": str(low)}
             ]
-            top = stamps[-1] if objects else low
-            if top != seen_at:
-                seen, seen_at = [], top
-                if top == skip[0]:
-                    seen = sorted(skip[1])
-            seen.extend(
+            objects = self._query(filters, self.modified)
+            if not objects:
+                return
+            stamps = [self._stamp(o) for o in objects]
+            if len(objects) == size and stamps[0] == stamps[-1]:
+                # One stamp fills the page: read all of it by id, then go past it.
+                yield from self._tie_phase(stamps[0], None)
+                low, operator = stamps[0], "GT"
+                at, handed = stamps[0], set()
+                continue
+            top = stamps[-1]
+            fresh = [
+                o
+                for o, stamp in zip(objects, stamps, strict=True)
+                if not (stamp == at and str(o.get("id")) in handed)
+            ]
+            if top != at:
+                at, handed = top, set()
+            handed.update(
                 str(o.get("id"))
                 for o, stamp in zip(objects, stamps, strict=True)
                 if stamp == top
             )
-            remembered = tuple(dict.fromkeys(seen)) if len(seen) <= SEEN_MAX else ()
-            page = Page(records, PullCursor(top, seen=remembered).encode())
-            nxt = ((result.get("paging") or {}).get("next") or {}).get("after")
-            if not nxt:
-                yield page, None
+            remembered = tuple(sorted(handed)) if len(handed) <= SEEN_MAX else ()
+            if fresh:
+                yield Page(
+                    [self._record(o) for o in fresh],
+                    PullCursor(top, seen=remembered).encode(),
+                )
+            if len(objects) < size:
                 return
-            offset = int(nxt)
-            if offset + size > SEARCH_CAP:
-                # The next page would pass 10,000: restart from this timestamp.
-                yield page, top
-                return
-            yield page, None
+            # The page spans stamps, so records after ``at`` are in it: progress.
+            low, operator = top, "GTE"
 
     def _tie_phase(self, stamp: int, after_id: str | None) -> Iterator[Page]:
-        """Every record whose last-modified equals ``stamp``, by ascending id."""
+        """Every record whose last-modified equals ``stamp``, by ascending id.
+
+        Keyset paging on the id: each page asks for ids above the last one read,
+        so records leaving the stamp meanwhile (written back) skip nothing.
+        """
         size = self._settings.search_page_size
         last_id = after_id or "0"
         while True:
-            # The query stays fixed while paging by offset; only a restart moves it.
-            floor = last_id
-            offset = 0
-            while True:
-                body = {
-                    "filterGroups": [
-                        {
-                            "filters": [
-                                {
-                                    "propertyName": self.modified,
-                                    "operator": "EQ",
-                                    "value": str(stamp),
-                                },
-                                {
-                                    "propertyName": "hs_object_id",
-                                    "operator": "GT",
-                                    "value": floor,
-                                },
-                            ]
-                        }
-                    ],
-                    "sorts": [
-                        {"propertyName": "hs_object_id", "direction": "ASCENDING"}
-                    ],
-                    "properties": list(self.properties),
-                    "limit": size,
-                    "after": str(offset),
-                }
-                result = self._search(body)
-                objects = result.get("results") or []
-                if not objects:
-                    return
-                last_id = str(objects[-1]["id"])
-                yield Page(
-                    [self._record(o) for o in objects],
-                    PullCursor(stamp, last_id).encode(),
-                )
-                nxt = ((result.get("paging") or {}).get("next") or {}).get("after")
-                if not nxt:
-                    return
-                offset = int(nxt)
-                if offset + size > SEARCH_CAP:
-                    break  # restart the id query after last_id
+            filters = [
+                {"propertyName": self.modified, "operator": "EQ", "value": str(stamp)},
+                {"propertyName": "hs_object_id", "operator": "GT", "value": last_id},
+            ]
+            objects = self._query(filters, "hs_object_id")
+            if not objects:
+                return
+            last_id = str(objects[-1]["id"])
+            yield Page(
+                [self._record(o) for o in objects],
+                PullCursor(stamp, last_id).encode(),
+            )
+            if len(objects) < size:
+                return
 
     def _archived(self, since: int, last: PullCursor) -> Iterator[Page]:
         """Records archived since ``since``: search never shows deletions."""

@@ -8,6 +8,7 @@ the test kept while it played marketing and sales.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,36 @@ def test_kill_9_at_five_points_ends_equal_to_a_clean_run(tmp_path: Path, seed: i
         assert sum(code == -9 for code in codes) >= 5  # at least five landed mid-run
         assert wrong == []
         assert final == clean
+
+
+def test_a_bulk_edit_of_more_than_ten_thousand_ties_reaches_every_lead(tmp_path: Path):
+    """10,100 contacts edited with one timestamp: every lead gets the new value."""
+    with world(tmp_path, search_lag=1.0) as w:
+        seeded = w.seed(10_100)
+        w.cli_until_ok("setup", "hubspot")
+        w.cli_until_ok("backfill", "handoff", *_SINCE)
+        before = len(w.leads())
+        edit = {"all": True, "properties": {"hs_analytics_num_page_views": "12"}}
+        edited = w.hubspot("POST", "/__admin/contacts/bulk-edit", edit)
+        time.sleep(1.5)  # past the search index lag
+        w.clear_logs()
+        w.cli_until_ok("sync", "handoff")
+        leads = w.leads()
+        stale = [
+            lead for lead in leads if "ページ閲覧 12回" not in (lead.get("notes") or "")
+        ]
+        keys = [lead["external_id"] for lead in leads]
+        requests = w.requests()
+        _report(
+            "bulk edit",
+            w,
+            edited=edited["updated"],
+            leads_before=before,
+            leads_after=len(leads),
+            stale=len(stale),
+            requests=requests,
+        )
+        assert edited["updated"] == len(seeded) > 10_000
+        assert len(leads) == len(seeded)  # now every contact qualifies
+        assert len(set(keys)) == len(keys)
+        assert stale == []

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from adapters.hubspot.pull import PullCursor
 from connector.errors import ConfigError
 from tests.fakes.hubspot import FakeHubSpot
 
@@ -181,3 +182,33 @@ def test_legacy_v3_paths_work_against_the_same_fake(fake, make_adapter):
     records, _ = _pull_all(adapter, "persons")
     assert [r.id for r in records] == [cid]
     assert all("/crm/v3/" in e.path for e in fake.log)
+
+
+def test_writes_between_pages_skip_nothing(fake, adapter, clock):
+    """Write-backs move read records to a later stamp; no unread record is skipped."""
+    ids = []
+    for i in range(450):
+        clock.advance(0.001)
+        ids.append(fake.seed("contacts", {"email": f"w{i}@example.com"}))
+    seen: set[str] = set()
+    for page in adapter.pull("persons", PullCursor(0).encode()):
+        first_seen = [r.id for r in page.records if r.id not in seen]
+        seen.update(first_seen)
+        clock.advance(0.5)
+        for record_id in first_seen:  # the handoff writes back once per lead
+            fake.store.update(fake.get("contacts", record_id), {"firstname": "x"})
+    assert seen >= set(ids)
+
+
+def test_more_ties_than_a_page_are_read_by_id_even_while_written(fake, adapter, clock):
+    """2,500 records of one stamp, written back as they are read: all are read."""
+    ids = [fake.seed("contacts", {"email": f"t{i}@example.com"}) for i in range(2_500)]
+    clock.advance(1)
+    seen: set[str] = set()
+    for page in adapter.pull("persons", PullCursor(0).encode()):
+        first_seen = [r.id for r in page.records if r.id not in seen]
+        seen.update(first_seen)
+        clock.advance(0.5)
+        for record_id in first_seen[::3]:
+            fake.store.update(fake.get("contacts", record_id), {"firstname": "x"})
+    assert seen >= set(ids)
