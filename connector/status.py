@@ -41,6 +41,7 @@ __all__ = [
     "HealthCheck",
     "MappingVersion",
     "collect_status",
+    "cursor_value",
     "health_path",
     "mapping_version_source",
     "metrics_exposition",
@@ -157,7 +158,11 @@ def collect_status(
             **_settings_of(app, flow),
             "last_run": runs.get(flow),
             "cursors": [
-                {k: c[k] for k in ("source", "value", "updated_at")}
+                {
+                    "source": c["source"],
+                    "value": cursor_value(c["value"]),
+                    "updated_at": c["updated_at"],
+                }
                 for c in cursors
                 if c["flow"] == flow
             ],
@@ -176,6 +181,21 @@ def collect_status(
     }
     scrubbed: dict[str, Any] = scrub_tree(result)
     return scrubbed
+
+
+def cursor_value(raw: Any) -> Any:
+    """A stored cursor as data: adapters store JSON text, shown here parsed.
+
+    ``status --json`` and ``/status`` then carry ``{"updated": ...}`` as an object a
+    script can read, not as a string holding JSON. Text that is not JSON (an
+    opaque token, a bare number) stays a string.
+    """
+    if not isinstance(raw, str) or not raw.lstrip().startswith(("{", "[")):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def readiness(app: App, flows: list[str]) -> tuple[bool, dict[str, Any]]:
@@ -207,9 +227,18 @@ def metrics_exposition(app: App) -> tuple[bytes, str]:
 
 
 def update_cursor_lag(cursors: list[dict[str, Any]], now: datetime) -> None:
-    """Set the cursor-lag gauge: how long ago each cursor last moved."""
+    """Set the cursor-lag gauge: how long ago each scheduled cursor last moved.
+
+    Backfill cursors (their own ``backfill ...`` namespace) are left out: a
+    finished backfill never moves again, so its lag would grow for ever and an
+    alert on the gauge would never clear. The gauge is rebuilt from the store on
+    every call, so a cursor that is gone leaves no stale series behind.
+    """
+    CURSOR_LAG.clear()
     for cursor in cursors:
         updated = cursor["updated_at"]
+        if str(cursor["source"]).startswith("backfill "):
+            continue
         if isinstance(updated, datetime):
             CURSOR_LAG.labels(cursor["flow"], cursor["source"]).set(
                 max(0.0, (now - updated).total_seconds())

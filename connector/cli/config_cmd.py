@@ -10,6 +10,7 @@ from pydantic import BaseModel, SecretStr
 from rich.console import Console
 
 from connector.app import App
+from connector.cli.context import load_app
 from connector.logging import MASK
 from connector.registry import validate_adapter_settings
 
@@ -57,6 +58,6 @@ def effective_config(connector: App) -> dict[str, Any]:
 @app.command("check")
 def check(ctx: typer.Context) -> None:
     """Validate the config and print it as it will be used (secrets masked)."""
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     Console().print_json(json.dumps(effective_config(connector), ensure_ascii=False))
     typer.echo(f"config ok: {connector.config_path}", err=True)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection, func, select
 
-from connector.app import App
+from connector.cli.context import load_app
 from connector.errors import UsageError
 from connector.qualification import explain as explain_rules
 from connector.qualification import load_qualification
@@ -46,7 +46,7 @@ def _find_canonical(conn: Connection, key: str) -> str | None:
 
 def explain(ctx: typer.Context, key: KeyArg) -> None:
     """Show a person's links, stage history and the origin of every written field."""
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx, read_only=True)
     console = Console()
     with connector.store.read() as conn:
         canonical = _find_canonical(conn, key)
@@ -126,7 +126,7 @@ def qualify(
 
     Reads the lead from the MA system (a full read for CSV sources).
     """
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     from connector.mapping import load_mappings
 
     mappings = load_mappings(connector.mappings_dir)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from connector.app import App
+from connector.cli.context import load_app
 from connector.mapping import Mappings, load_mappings
 from connector.mapping.check import LiveReport, VocabularySource, live_check
 from connector.mapping.suggest import suggest_block, write_suggestions
@@ -36,11 +36,11 @@ DirOption = Annotated[
 def _directory(ctx: typer.Context, directory: Path | None) -> Path:
     if directory is not None:
         return directory
-    return App.from_config(ctx.obj["config"]).mappings_dir
+    return load_app(ctx).mappings_dir
 
 
 def _live(ctx: typer.Context, mappings: Mappings) -> LiveReport:
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     try:
         sources: dict[str, VocabularySource] = {
             system: connector.adapter(system)

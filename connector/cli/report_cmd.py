@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from connector.app import App
+from connector.cli.context import load_app
 from connector.errors import UsageError
 from connector.reports.config import ReportingSettings, load_reporting
 from connector.reports.formatting import funnel_json, plan_json, sla_json, to_csv
@@ -86,8 +87,10 @@ OutputOpt = Annotated[
 ]
 
 
-def _open(ctx: typer.Context) -> tuple[App, ReportingSettings]:
-    connector = App.from_config(ctx.obj["config"])
+def _open(
+    ctx: typer.Context, *, read_only: bool = True
+) -> tuple[App, ReportingSettings]:
+    connector = load_app(ctx, read_only=read_only)
     return connector, load_reporting(connector.mappings_dir / "reporting.toml")
 
 
@@ -190,7 +193,7 @@ def sla(
 @app.command("writeback")
 def writeback(ctx: typer.Context) -> None:
     """Write per-campaign results to the MA side now (the daemon also schedules it)."""
-    connector, settings = _open(ctx)
+    connector, settings = _open(ctx, read_only=False)
     summary = write_back_campaigns(connector.store, connector.adapter("ma"), settings)
     typer.echo(
         f"campaigns written: {summary.written}, unchanged: {summary.unchanged}, "

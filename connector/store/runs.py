@@ -82,9 +82,14 @@ def last_runs(conn: Connection) -> dict[str, dict[str, Any]]:
     return result
 
 
-def recent_runs(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent runs of all flows, newest first."""
-    rows = conn.execute(select(runs).order_by(runs.c.started_at.desc()).limit(limit))
+def recent_runs(
+    conn: Connection, limit: int = 20, *, flow: str | None = None
+) -> list[dict[str, Any]]:
+    """The most recent runs of all flows (or of ``flow``), newest first."""
+    query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id).limit(limit)
+    if flow is not None:
+        query = query.where(runs.c.flow == flow)
+    rows = conn.execute(query)
     result = []
     for row in rows:
         item = dict(row._mapping)
