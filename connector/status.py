@@ -25,16 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from connector.app import App
 from connector.errors import ConnectorError, StateError
 from connector.leases import list_leases
 from connector.logging import MASK, scrub
-from connector.metrics import CURSOR_LAG, REGISTRY
+from connector.metrics import CURSOR_LAG, DEAD_LETTERS, LAST_SUCCESS, REGISTRY
 from connector.store.cursors import list_cursors
 from connector.store.deadletters import count_dead_letters
-from connector.store.runs import last_runs
+from connector.store.runs import last_runs, last_successes
 
 __all__ = [
     "FLOW_NAMES",
@@ -50,6 +51,7 @@ __all__ = [
     "remove_health",
     "scrub_tree",
     "update_cursor_lag",
+    "update_store_gauges",
     "write_health",
 ]
 
@@ -222,8 +224,27 @@ def metrics_exposition(app: App) -> tuple[bytes, str]:
     """
     if app.store.ping():
         with app.store.read() as conn:
-            update_cursor_lag(list_cursors(conn), datetime.now(UTC))
+            update_store_gauges(conn, datetime.now(UTC))
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def update_store_gauges(conn: Connection, now: datetime) -> None:
+    """Refresh the gauges that are facts of the shared store, not of this process.
+
+    Cursor lag, the dead-letter backlog and each flow's last success are read
+    from the store on every scrape, so every replica reports the same values and
+    they survive restarts.
+    """
+    update_cursor_lag(list_cursors(conn), now)
+    DEAD_LETTERS.clear()
+    backlog = count_dead_letters(conn)
+    for flow in FLOW_NAMES:
+        counts = backlog.get(flow, {})
+        for status in ("pending", "parked"):
+            DEAD_LETTERS.labels(flow, status).set(counts.get(status, 0))
+    LAST_SUCCESS.clear()
+    for flow, ended in last_successes(conn).items():
+        LAST_SUCCESS.labels(flow).set(ended.timestamp())
 
 
 def update_cursor_lag(cursors: list[dict[str, Any]], now: datetime) -> None:

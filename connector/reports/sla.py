@@ -11,7 +11,7 @@ count). A lead with no follow-up is a breach once H hours have passed and is
 
 from __future__ import annotations
 
-import math
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, TypeAlias
@@ -194,9 +194,11 @@ def update_sla_gauges(
 ) -> dict[str, float]:
     """Set ``connector_sla_attainment_ratio`` for the current month; return it.
 
-    The daemon calls this after each run. Sales attainment is NaN while no
-    handed-off lead of the month has reached its deadline (nothing to judge yet),
-    so an alert on ``< 0.9`` does not fire on an empty month.
+    The daemon calls this after each run. While no handed-off lead of the month
+    has reached its deadline there is nothing to judge: the sales series is then
+    removed (absent, not NaN, which dashboards draw as a gap and which breaks
+    comparisons) and left out of the result, so an alert on ``< 0.9`` does not
+    fire on an empty month.
     """
     from datetime import UTC
 
@@ -205,10 +207,13 @@ def update_sla_gauges(
     period = Period(local.replace(day=1), local, settings.tz)
     month = sla_report(conn, settings, period, now=moment).months[-1]
     sales = month.sales_attainment
-    values = {
-        "marketing": month.marketing_attainment,
-        "sales": math.nan if sales is None else sales,
-    }
-    for commitment, value in values.items():
-        SLA_ATTAINMENT.labels(commitment=commitment).set(value)
+    values = {"marketing": month.marketing_attainment}
+    if sales is not None:
+        values["sales"] = sales
+    for commitment in ("marketing", "sales"):
+        if commitment in values:
+            SLA_ATTAINMENT.labels(commitment=commitment).set(values[commitment])
+        else:
+            with contextlib.suppress(KeyError):
+                SLA_ATTAINMENT.remove(commitment)
     return values

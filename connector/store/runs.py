@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from connector.store.schema import runs
 
-__all__ = ["finish_run", "last_runs", "recent_runs", "start_run"]
+__all__ = ["finish_run", "last_runs", "last_successes", "recent_runs", "start_run"]
 
 
 def start_run(
@@ -95,4 +95,24 @@ def recent_runs(
         item = dict(row._mapping)
         item["counts"] = json.loads(item["counts"] or "{}")
         result.append(item)
+    return result
+
+
+def last_successes(conn: Connection) -> dict[str, datetime]:
+    """Flow -> when its latest run that did its work (ok or partial) ended.
+
+    Partial runs count: they synced everything they could and dead-lettered the
+    rest, which the dead-letter gauge reports on its own.
+    """
+    rows = conn.execute(
+        select(runs.c.flow, func.max(runs.c.ended_at))
+        .where(runs.c.status.in_(("ok", "partial")), runs.c.ended_at.is_not(None))
+        .group_by(runs.c.flow)
+    )
+    result = {}
+    for flow, ended in rows:
+        if isinstance(ended, str):  # SQLite's max() loses the column type
+            ended = datetime.fromisoformat(ended)
+        if ended is not None:
+            result[str(flow)] = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
     return result
