@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from connector.reports.charts import funnel_svg, trend_svg
-from connector.reports.formatting import days, delta, money, pct, reasons
+from connector.reports.formatting import days, delta, money, pct, points, reasons
 from connector.reports.funnel import STAGE_PAIRS, FunnelReport, FunnelRow
 from connector.reports.labels import Lang, group_label, label
 
@@ -76,11 +76,16 @@ def _kpis(report: FunnelReport, lang: Lang) -> str:
             before.rejected_rate if before else None,
         ),
     ]
+    rates = ("conv.lead_to_won", "rejected_rate")
     cells = []
     for key, shown, value, previous in items:
+        moved = (
+            points(value, previous)  # type: ignore[arg-type]
+            if key in rates
+            else delta(value, previous)
+        )
         change = (
-            f'<div class="d">{escape(label("change", lang))} '
-            f"{delta(value, previous)}</div>"
+            f'<div class="d">{escape(label("change", lang))} {moved}</div>'
             if report.previous
             else ""
         )

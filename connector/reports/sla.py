@@ -22,6 +22,7 @@ from connector.metrics import SLA_ATTAINMENT
 from connector.reports.attribution import apply_deals, attribute_deals
 from connector.reports.config import ReportingSettings
 from connector.reports.facts import PersonFacts, load_facts, stage_column
+from connector.reports.labels import Lang, label
 from connector.reports.period import Period, month_key, month_start
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "FollowupStatus",
     "MonthSla",
     "SlaReport",
+    "breach_text",
     "followup_of",
     "sla_report",
     "update_sla_gauges",
@@ -49,8 +51,13 @@ class Breach:
     """The lead (email or id) for sales, the month for marketing."""
     owner: str | None
     detail: str
+    """The breach in English (JSON); renderers use :func:`breach_text` instead."""
     hours: float | None = None
     """Hours from handoff to follow-up (None when there was none)."""
+    qualified: int | None = None
+    """Marketing: qualified leads delivered in the month."""
+    target: int | None = None
+    """Marketing: qualified leads promised for the month."""
 
 
 @dataclass(slots=True)
@@ -183,10 +190,23 @@ def sla_report(
                     month.month,
                     None,
                     f"{month.qualified} of {month.target} qualified leads",
+                    qualified=month.qualified,
+                    target=month.target,
                 )
             )
     breaches.sort(key=lambda b: (b.month, b.commitment, b.subject))
     return SlaReport(period, sales.followup_hours, list(months.values()), breaches)
+
+
+def breach_text(breach: Breach, lang: Lang) -> str:
+    """What was broken, in the report's language (not the English ``detail``)."""
+    if breach.commitment == "marketing":
+        return label("sla.short", lang).format(
+            qualified=breach.qualified, target=breach.target
+        )
+    if breach.hours is None:
+        return label("sla.no_followup", lang)
+    return label("sla.late", lang).format(hours=breach.hours)
 
 
 def update_sla_gauges(
