@@ -47,7 +47,12 @@ def _live(ctx: typer.Context, mappings: Mappings) -> LiveReport:
             for system in ("ma", "sfa")
             if any(s == system for s, _ in mappings.vocabularies)
         }
-        return live_check(mappings, sources)
+        exports = frozenset(
+            system
+            for system in sources
+            if getattr(connector.settings, system).adapter == "csv"
+        )
+        return live_check(mappings, sources, exports=exports)
     finally:
         connector.close()
 
@@ -82,6 +87,7 @@ def check(
         )
     typer.echo(
         f"live: {len(report.unmapped)} unmapped, {len(report.stale)} stale, "
+        f"{len(report.kept)} written by the connector (keep), "
         f"{len(report.errors)} unreadable",
         err=True,
     )
