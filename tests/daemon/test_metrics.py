@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from prometheus_client import generate_latest
 
+from connector.app import App
 from connector.metrics import REGISTRY
 from connector.status import update_store_gauges
 from connector.store import StateStore, runs
@@ -107,3 +110,25 @@ def test_build_info_and_process_metrics_are_exposed() -> None:
     assert f'version="{__version__}"' in text
     assert "process_resident_memory_bytes" in text
     assert "python_info" in text
+
+
+def test_daemon_warns_when_its_server_is_on_loopback_in_a_container(
+    make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a container, a status server on 127.0.0.1 logs how to make it reachable."""
+    import structlog
+
+    from connector import daemon as daemon_module
+    from tests.daemon.standin import StandinFlow
+
+    monkeypatch.setattr(daemon_module, "in_container", lambda: True)
+    app = make_app(handoff="cron 0 0 1 1 *")
+    running = daemon_module.Daemon(app, runner=StandinFlow(total=1, batch=1))
+    with structlog.testing.capture_logs() as logs:
+        running.start()
+        running.shutdown()
+    warnings = [
+        e for e in logs if e["event"] == "status_server_on_loopback_in_container"
+    ]
+    assert len(warnings) == 1
+    assert '"0.0.0.0"' in warnings[0]["hint"]
