@@ -17,12 +17,17 @@ FROM ${BASE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python3 -m venv /opt/connector
 # Dependencies first, from the lock with hashes: a code change reuses this layer.
+# Behind a TLS-inspecting proxy, mount its CA bundle at /run/build-ca.crt for the
+# build (podman/buildah: -v /etc/ssl/certs/ca-certificates.crt:/run/build-ca.crt:ro;
+# make image-test does it when pip here uses one); it is never copied into a layer.
 COPY requirements/lock.txt /tmp/lock.txt
-RUN /opt/connector/bin/pip install --require-hashes --no-deps -r /tmp/lock.txt
+RUN if [ -f /run/build-ca.crt ]; then export PIP_CERT=/run/build-ca.crt; fi \
+ && /opt/connector/bin/pip install --require-hashes --no-deps -r /tmp/lock.txt
 COPY pyproject.toml README.md /src/
 COPY connector /src/connector
 COPY adapters /src/adapters
-RUN /opt/connector/bin/pip install --no-deps /src \
+RUN if [ -f /run/build-ca.crt ]; then export PIP_CERT=/run/build-ca.crt; fi \
+ && /opt/connector/bin/pip install --no-deps /src \
  && /opt/connector/bin/python -c "import connector.cli, adapters.csv"
 
 # --- runtime: the virtualenv only, no wheels, no build tools -------------------------

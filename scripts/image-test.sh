@@ -21,10 +21,23 @@ if [ -z "$ENGINE" ]; then
   exit 2
 fi
 ENGINE_ARGS=()
+WORK="$(mktemp -d)"
 if [ "$(basename "$ENGINE")" = "podman" ]; then
   ENGINE_ARGS=(--storage-driver "${STORAGE_DRIVER:-vfs}")
-  # Nested containers often lack systemd and a writable cgroup tree.
-  ENGINE_ARGS+=(--cgroup-manager cgroupfs --events-backend file)
+  if [ -z "${CONTAINERS_CONF:-}" ]; then
+    # Inside an unprivileged CI container: no systemd, a hybrid cgroup tree that
+    # crun refuses, and rlimits that may only be lowered. runc with cgroupfs and
+    # explicit (lower) rlimits runs there; on a normal host these are harmless.
+    {
+      echo '[containers]'
+      echo 'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]'
+      echo '[engine]'
+      echo 'cgroup_manager = "cgroupfs"'
+      echo 'events_logger = "file"'
+      if command -v runc >/dev/null; then echo 'runtime = "runc"'; fi
+    } >"$WORK/containers.conf"
+    export CONTAINERS_CONF="$WORK/containers.conf"
+  fi
 fi
 engine() { "$ENGINE" "${ENGINE_ARGS[@]}" "$@"; }
 
@@ -32,7 +45,6 @@ BASE="${BASE:-$(sed -n 's/^ARG BASE=//p' Dockerfile)}"
 TAG="${TAG:-localhost/connector:image-test}"
 NAME="connector-image-test-$$"
 PORT="${PORT:-18766}"
-WORK="$(mktemp -d)"
 cleanup() {
   engine rm -f "$NAME" >/dev/null 2>&1 || true
   rm -rf "$WORK"
@@ -57,8 +69,17 @@ if ! engine image exists "$BASE" 2>/dev/null && ! engine pull -q "$BASE" >/dev/n
   BASE="$STANDIN"
 fi
 
+BUILD_ARGS=(--build-arg "BASE=$BASE")
+if [ "$(basename "$ENGINE")" = "podman" ]; then
+  BUILD_ARGS+=(--format docker)  # the OCI format has no HEALTHCHECK
+fi
+CA="${PIP_CERT:-${REQUESTS_CA_BUNDLE:-}}"
+if [ -n "$CA" ] && [ -f "$CA" ] && [ "$(basename "$ENGINE")" = "podman" ]; then
+  # pip here trusts a CA of its own (a TLS-inspecting proxy): lend it to the build.
+  BUILD_ARGS+=(-v "$CA:/run/build-ca.crt:ro")
+fi
 echo "image-test: building $TAG on $BASE"
-engine build -q --build-arg "BASE=$BASE" -t "$TAG" . >/dev/null
+engine build -q "${BUILD_ARGS[@]}" -t "$TAG" . >/dev/null
 
 # A mounted config that differs from the shipped one: its own port and state file.
 sed -e 's/^port = 8765/port = 8766/' \
