@@ -162,7 +162,7 @@ def sla_tables(report: SlaReport, lang: Lang) -> RenderableType:
         "sla.pending",
         "sla.sales",
     ):
-        months.add_column(label(key, lang), justify="right")
+        months.add_column(label(key, lang), justify="right", overflow="fold")
     for m in report.months:
         suffix = "" if m.complete else f" {label('sla.open', lang)}"
         months.add_row(
