@@ -186,6 +186,16 @@ class Adapter(Protocol):
         """Return the live values of a stage-like field, for mapping checks."""
         ...
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        """Ask for at least these native fields in later pulls of ``entity``.
+
+        Flows call it with every field the mapping and qualification files read,
+        so an API that returns only the fields it is asked for (HubSpot's
+        ``properties=``) never drops one an admin mapped. Adapters whose records
+        always carry every field (CSV, most REST APIs) ignore it.
+        """
+        ...
+
     def close(self) -> None:
         """Release connections and flush files."""
         ...

@@ -106,6 +106,12 @@ class FlowSettings(BaseModel):
     """Each pull re-reads this much before the cursor (clock skew, index lag)."""
     max_attempts: int = Field(default=5, ge=1)
     """Automatic dead-letter retries before a record is parked for a human."""
+    sfa_key_field: str | None = None
+    """Handoff only: the SFA lead field (an external-id field) that holds the
+    connector's key of a lead, the MA record's id. A new lead is then upserted on
+    it, so a create whose answer was lost, retried or replayed after a crash,
+    finds the lead it made instead of making a second one. Without it a create is
+    an upsert on the e-mail, where the SFA has an upsert endpoint."""
 
     @field_validator("schedule")
     @classmethod

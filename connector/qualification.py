@@ -78,6 +78,11 @@ class Qualification(BaseModel):
     exclude: Exclusions = Exclusions()
     context: list[ContextField] = Field(default_factory=list)
 
+    def native_fields(self) -> list[str]:
+        """The native MA fields the signals and the context read."""
+        names = [s.field for s in self.any_of] + [c.field for c in self.context]
+        return list(dict.fromkeys(names))
+
 
 @dataclass(frozen=True, slots=True)
 class RuleResult:
@@ -101,15 +106,20 @@ def load_qualification(path: Path) -> Qualification:
     )
 
 
+def _text(value: Any) -> str:
+    """A native value as text; a missing value (HubSpot's null) is blank, not "None"."""
+    return "" if value is None else str(value).strip()
+
+
 def _compare(actual: Any, op: str, expected: float | str | bool) -> bool:
     if isinstance(expected, bool | str):
-        left = str(actual).strip().lower()
+        left = _text(actual).lower()
         right = str(expected).lower()
         return (
             (left == right) if op == "==" else (left != right) if op == "!=" else False
         )
     try:
-        number = float(str(actual).replace(",", ""))
+        number = float(_text(actual).replace(",", ""))
     except ValueError:
         return False
     return {
@@ -221,7 +231,7 @@ def marketing_context(
     if person.lead_source:
         parts.append(f"流入元: {person.lead_source}")
     for item in rule.context:
-        value = str(native.get(item.field, "")).strip()
+        value = _text(native.get(item.field))
         if value in ("", "0", "false", "False"):
             continue
         parts.append(

@@ -17,11 +17,13 @@ from typing_extensions import override
 
 __all__ = [
     "FUNNEL_ORDER",
+    "OUTCOMES",
     "Activity",
     "Deal",
     "Person",
     "SourceRef",
     "Stage",
+    "outcome_of",
 ]
 
 
@@ -83,6 +85,17 @@ FUNNEL_ORDER: tuple[Stage, ...] = (
 )
 """The main line of the funnel, first to last."""
 
+OUTCOMES: tuple[str, ...] = ("open", "won", "lost", "rejected")
+"""Every value of the ``outcome`` a flow writes to marketing: ``setup`` creates
+exactly these options, so no write can name an option the MA refuses."""
+
+
+def outcome_of(stage: Stage) -> str:
+    """The sales outcome a canonical stage stands for (``open`` until closed)."""
+    if stage in (Stage.WON, Stage.LOST, Stage.REJECTED):
+        return stage.value
+    return "open"
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
@@ -139,6 +152,9 @@ class Deal:
     currency: str | None = None
     close_date: datetime | None = None
     person: SourceRef | None = None
+    person_id: str | None = None
+    """The deal's own system's id of its person (an SFA deal's ``lead_id``): the
+    link that holds when the lead was entered by hand and has no e-mail match."""
     person_email: str | None = None
     company: str | None = None
     owner: str | None = None

@@ -94,3 +94,16 @@ def test_missing_file_means_stage_only() -> None:
     """Without a file, only the handoff stage decides."""
     rule = load_qualification(Path("/nonexistent/qualification.toml"))
     assert qualifies(rule, _lead(score=None), {}, handoff_stage=Stage.MQL)
+
+
+def test_missing_native_values_are_blank_not_the_text_none():
+    """HubSpot's null never reads as "None" in the context or in a string rule."""
+    rule = Qualification.model_validate(
+        {
+            "any_of": [{"field": "campaign", "op": "==", "value": "none"}],
+            "context": [{"field": "campaign", "label": "キャンペーン"}],
+        }
+    )
+    native = {"campaign": None}
+    assert "None" not in marketing_context(rule, _lead(), native)
+    assert not qualifies(rule, _lead(), native, handoff_stage=Stage.MQL)

@@ -142,6 +142,9 @@ class CsvAdapter:
             return push_append(spec, batch, now=self._clock)
         return push_table(spec, batch)
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        """Rows carry every column already: nothing to select."""
+
     def vocabulary(self, field: str) -> list[str]:
         """Values of ``field``: the configured list, else those seen in the exports."""
         seen: set[str] = set()

@@ -72,6 +72,7 @@ class HubSpotAdapter:
         self._vocabulary = Vocabulary(self.client)
         self._pusher = Pusher(self.client, self._vocabulary.stage_ids)
         self._activities = ActivityReader(self.client)
+        self._selected: dict[Entity, tuple[str, ...]] = {}
 
     def _object_type(self, entity: Entity) -> ObjectType:
         if entity not in _OBJECT_TYPES:
@@ -89,7 +90,10 @@ class HubSpotAdapter:
 
     def _puller(self, entity: Entity) -> Puller:
         object_type = self._object_type(entity)
-        properties = getattr(self.settings.properties, entity)
+        configured: tuple[str, ...] = getattr(self.settings.properties, entity)
+        properties = tuple(
+            dict.fromkeys((*configured, *self._selected.get(entity, ())))
+        )
         return Puller(
             self.client,
             entity=entity,
@@ -130,6 +134,11 @@ class HubSpotAdapter:
     def push(self, entity: Entity, batch: Sequence[WriteOp]) -> PushResult:
         """Batch upsert/update/create; per-record failures become failed outcomes."""
         return self._pusher.push(self._object_type(entity), batch)
+
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        """Pull these properties too: HubSpot returns only the ones asked for."""
+        if entity in _OBJECT_TYPES:
+            self._selected[entity] = tuple(f for f in fields if f)
 
     def vocabulary(self, field: str) -> list[str]:
         """Live values: lifecycle options, or ``pipeline:stage`` ids for dealstage."""

@@ -117,6 +117,8 @@ class HubSpotClient:
         self.budget = DailyBudget(limits.daily_reserve)
         self.sent = 0
         """Requests sent (including retries), for benchmarks and run summaries."""
+        self._throttled = 0
+        """429s in a row: each one waits a window longer than the last."""
         self._guard = _BudgetGuard(self)
         self._http = HttpClient(
             name,
@@ -155,15 +157,17 @@ class HubSpotClient:
         self.burst.release()
         self.search.release()
         self.budget.observe(response.headers)
-        if response.status_code != 429 or "retry-after" in response.headers:
+        if response.status_code != 429:
+            self._throttled = 0
             return
-        search = response.request.url.path.endswith("/search")
-        limiter = self.search if search else self.burst
+        self._throttled += 1
+        if "retry-after" in response.headers:
+            return
         decision = classify_429(
             _body(response),
             response.headers,
-            search=search,
-            window_end=limiter.window_end(),
+            search=response.request.url.path.endswith("/search"),
+            repeats=self._throttled,
         )
         if decision.wait is not None:
             # HubSpot rarely sends Retry-After; supply the documented wait so the

@@ -112,13 +112,6 @@ class SlidingWindowLimiter:
         while self._done and self._frees_at() <= now:
             self._done.popleft()
 
-    def window_end(self) -> float:
-        """Seconds until the oldest finished request frees its slot."""
-        with self._state:
-            if not self._done:
-                return 0.0
-            return max(self._frees_at() - self._clock(), 0.0)
-
 
 class DailyBudget:
     """The daily request budget, as last reported by HubSpot's response headers.
@@ -173,12 +166,15 @@ def classify_429(
     headers: Mapping[str, str],
     *,
     search: bool,
-    window_end: float,
+    repeats: int = 1,
 ) -> RateLimitPolicy:
     """Decide how to react to a 429 from its body, headers and the endpoint.
 
-    ``Retry-After`` wins when HubSpot sends it; otherwise wait to the end of the
-    10-second window (burst) or one second (search, which has no headers).
+    ``Retry-After`` wins when HubSpot sends it. Otherwise a 429 means the portal's
+    window is full, whatever this client counted: its buckets are shared with the
+    customer's other integrations. So wait one whole window
+    (``X-HubSpot-RateLimit-Interval-Milliseconds``, 10 s by default; one second for
+    search, which sends no headers), times the number of 429s in a row.
     """
     policy = str(body.get("policyName") or ("SECONDLY" if search else "UNKNOWN"))
     message = str(body.get("message") or "")
@@ -191,5 +187,16 @@ def classify_429(
         except ValueError:
             pass
     if search or "secondly limit" in message:
-        return RateLimitPolicy(policy, 1.0)
-    return RateLimitPolicy(policy, window_end if window_end > 0 else 10.0)
+        window = 1.0
+    else:
+        window = _interval_seconds(headers) or 10.0
+    return RateLimitPolicy(policy, window * max(repeats, 1))
+
+
+def _interval_seconds(headers: Mapping[str, str]) -> float | None:
+    raw = headers.get("x-hubspot-ratelimit-interval-milliseconds")
+    try:
+        value = float(raw) / 1000.0 if raw is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and 0 < value <= 3600 else None

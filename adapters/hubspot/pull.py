@@ -11,10 +11,13 @@ cursor. Backfills use the list endpoint, which has neither the cap nor the lag.
 
 Cursor format (JSON text, opaque to the flow)::
 
-    {"v": 1, "ts": <epoch ms>, "tie_id": "<id>" | null, "after": "<list token>" | null}
+    {"v": 1, "ts": <epoch ms>, "tie_id": "<id>" | null, "after": "<list token>" | null,
+     "seen": ["<id>", ...]}
 
 ``ts`` is the last-modified time reached; ``tie_id`` is set while reading the
-records of one timestamp by id; ``after`` is set while a backfill is under way.
+records of one timestamp by id; ``after`` is set while a backfill is under way;
+``seen`` (optional) lists records at exactly ``ts`` already handed out, which the
+inclusive re-read of that timestamp drops (at most :data:`SEEN_MAX` of them).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ __all__ = [
 SEARCH_CAP = 10_000
 """HubSpot answers 400 to a search page beyond this many results."""
 
+SEEN_MAX = 1_000
+"""Most ids a cursor remembers at its timestamp; past that they are re-read."""
+
 MODIFIED_PROPERTY: dict[ObjectType, str] = {
     "contacts": "lastmodifieddate",
     "deals": "hs_lastmodifieddate",
@@ -55,13 +61,19 @@ class PullCursor:
     ts: int = 0
     tie_id: str | None = None
     after: str | None = None
+    seen: tuple[str, ...] = ()
 
     def encode(self) -> Cursor:
         """The cursor as stored by the flow."""
-        return json.dumps(
-            {"v": 1, "ts": self.ts, "tie_id": self.tie_id, "after": self.after},
-            separators=(",", ":"),
-        )
+        data: dict[str, Any] = {
+            "v": 1,
+            "ts": self.ts,
+            "tie_id": self.tie_id,
+            "after": self.after,
+        }
+        if self.seen:
+            data["seen"] = list(self.seen)
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def decode(cls, cursor: Cursor | None, system: str) -> PullCursor:
@@ -74,7 +86,8 @@ class PullCursor:
             return cls()
         try:
             data = json.loads(cursor)
-            return cls(int(data["ts"]), data.get("tie_id"), data.get("after"))
+            seen = tuple(str(i) for i in data.get("seen") or ())
+            return cls(int(data["ts"]), data.get("tie_id"), data.get("after"), seen)
         except (ValueError, KeyError, TypeError):
             raise ConfigError(
                 f"stored cursor {cursor[:80]!r} is not a HubSpot adapter cursor",
@@ -154,9 +167,10 @@ class Puller:
             low, strict = state.ts, True
         else:
             low, strict = since, False
+        skip = (state.ts, frozenset(state.seen))
         while True:
             boundary = None
-            for page, capped_at in self._time_phase(low, strict):
+            for page, capped_at in self._time_phase(low, strict, skip):
                 if page.records:
                     last = PullCursor.decode(page.cursor, self.client.name)
                     yield page
@@ -178,10 +192,21 @@ class Puller:
         )
         return result
 
-    def _time_phase(self, low: int, strict: bool) -> Iterator[tuple[Page, int | None]]:
-        """Search sorted by last-modified; report the boundary if the cap is hit."""
+    def _time_phase(
+        self,
+        low: int,
+        strict: bool,
+        skip: tuple[int, frozenset[str]] = (0, frozenset()),
+    ) -> Iterator[tuple[Page, int | None]]:
+        """Search sorted by last-modified; report the boundary if the cap is hit.
+
+        Records at exactly ``skip[0]`` whose ids are in ``skip[1]`` were handed
+        out by the run that stored the cursor: they are dropped, not re-sent.
+        """
         size = self._settings.search_page_size
         offset = 0
+        seen: list[str] = []
+        seen_at = -1
         while True:
             body = {
                 "filterGroups": [
@@ -202,9 +227,24 @@ class Puller:
             }
             result = self._search(body)
             objects = result.get("results") or []
-            records = [self._record(o) for o in objects]
-            top = self._stamp(objects[-1]) if objects else low
-            page = Page(records, PullCursor(top).encode())
+            stamps = [self._stamp(o) for o in objects]
+            records = [
+                self._record(o)
+                for o, stamp in zip(objects, stamps, strict=True)
+                if not (stamp == skip[0] and str(o.get("id")) in skip[1])
+            ]
+            top = stamps[-1] if objects else low
+            if top != seen_at:
+                seen, seen_at = [], top
+                if top == skip[0]:
+                    seen = sorted(skip[1])
+            seen.extend(
+                str(o.get("id"))
+                for o, stamp in zip(objects, stamps, strict=True)
+                if stamp == top
+            )
+            remembered = tuple(dict.fromkeys(seen)) if len(seen) <= SEEN_MAX else ()
+            page = Page(records, PullCursor(top, seen=remembered).encode())
             nxt = ((result.get("paging") or {}).get("next") or {}).get("after")
             if not nxt:
                 yield page, None
@@ -300,8 +340,10 @@ class Puller:
     def full(self, cursor: Cursor | None) -> Iterator[Page]:
         """Every live record by the list endpoint (no 10,000 cap, no index lag).
 
-        The final cursor is the time the backfill started, so the next incremental
-        pull catches whatever changed while it ran.
+        The list is a snapshot begun at the backfill's start. What changed while
+        it ran (the flow's own write-backs included) is then read by search from
+        that start, so a backfill ends caught up and its final cursor is where
+        the next incremental pull begins: that pull reads only what changed since.
         """
         state = PullCursor.decode(cursor, self.client.name)
         started = state.ts if state.after else int(self._wall() * 1000)
@@ -310,3 +352,4 @@ class Puller:
                 [self._record(o) for o in objects],
                 PullCursor(started, None, after).encode(),
             )
+        yield from self.incremental(PullCursor(started).encode())

@@ -1,11 +1,19 @@
 """Writing contacts and deals in batches of 100, one outcome per record.
 
 Contacts: a WriteOp with ``id`` is a batch update, one with ``match_field`` (email)
-a batch upsert, one with neither a batch create. Every input carries an
-``objectWriteTraceId`` so HubSpot answers 207 with per-input errors instead of
-failing the whole batch; batch results come back in any order and are matched to
-inputs by that trace id. A create refused with 409 "Contact already exists.
-Existing ID: N" is linked to N (and N is updated) rather than failed.
+a batch upsert, one with neither a batch create. Several WriteOps for one object
+(a lead's update and its deal's outcome for one contact) are folded into one input
+first: HubSpot refuses a batch naming one id twice ("Duplicate IDs found in batch
+input").
+
+Every input carries an ``objectWriteTraceId`` so a batch create can answer 207
+with per-input errors. Results come back in any order; they are matched to inputs
+by the trace id where HubSpot echoes it, else by object id (update), by the
+``idProperty`` value (upsert) or by the values written (create). HubSpot documents
+the echo for creates only, so a 200 without it is still an applied write. A batch
+refused whole for one bad input (400) is halved until the bad input stands alone,
+so every other input is written. A create refused with 409 "Contact already
+exists. Existing ID: N" is linked to N (and N is updated) rather than failed.
 
 A backward lifecycle stage (the WriteOp carries ``__backward_lifecycle__``) is
 cleared in one request and set in a later, separate one: HubSpot does not move
@@ -48,6 +56,17 @@ class _Input:
     properties: dict[str, str]
     backward: bool = False
     associations: list[dict[str, Any]] = field(default_factory=list)
+    folded: list[_Input] = field(default_factory=list)
+    """Later inputs for the same object, sent inside this one."""
+
+    def target(self) -> str | None:
+        """The object this input writes, when known before sending."""
+        if self.action == "update":
+            return f"id:{self.op.id}"
+        if self.action == "upsert":
+            key = self.op.match_field or "email"
+            return f"{key}:{self.properties.get(key, '').strip().lower()}"
+        return None
 
 
 class Pusher:
@@ -70,13 +89,14 @@ class Pusher:
     def push(self, object_type: ObjectType, batch: Sequence[WriteOp]) -> PushResult:
         """Write a batch; failures become failed outcomes, never exceptions."""
         outcomes: dict[int, PushOutcome] = {}
-        inputs: list[_Input] = []
+        prepared_inputs: list[_Input] = []
         for index, op in enumerate(batch):
             prepared = self._prepare(object_type, index, op)
             if isinstance(prepared, PushOutcome):
                 outcomes[index] = prepared
             else:
-                inputs.append(prepared)
+                prepared_inputs.append(prepared)
+        inputs = _fold(prepared_inputs)
         backward = [i for i in inputs if i.backward and i.action != "create"]
         if backward:
             self._clear_lifecycle(object_type, backward, outcomes)
@@ -96,6 +116,10 @@ class Pusher:
         ]
         if linked:
             self._associate(linked, outcomes)
+        for carrier in inputs:
+            outcome = outcomes[carrier.index]
+            for follower in carrier.folded:
+                outcomes[follower.index] = _for_op(outcome, follower.op)
         return PushResult([outcomes[i] for i in range(len(batch))])
 
     # -- preparation ---------------------------------------------------------------
@@ -212,11 +236,11 @@ class Pusher:
                         clear[key] = item.properties[key]
                     bodies.append(self._body(item, clear))
                 status, payload = self._post(object_type, action, bodies)
-                results, errors = _by_trace(payload)
+                matched = _match(chunk, action, status, payload)
                 for item in chunk:
-                    problem = errors.get(str(item.index))
-                    if problem is None and str(item.index) not in results:
-                        problem = payload if status >= 300 else None
+                    result, problem = matched.get(item.index, (None, None))
+                    if result is None and problem is None and status >= 300:
+                        problem = payload
                     if problem is not None:
                         outcomes[item.index] = _rejected(
                             item.op,
@@ -268,12 +292,17 @@ class Pusher:
         status, payload = self._post(
             object_type, action, [self._body(i, i.properties) for i in chunk]
         )
-        results, errors = _by_trace(payload)
+        matched = _match(chunk, action, status, payload)
+        if len(chunk) > 1 and _refused_whole(status, matched):
+            # One bad input fails the batch: halve it until that input stands alone.
+            middle = len(chunk) // 2
+            self._send(object_type, action, chunk[:middle], outcomes)
+            self._send(object_type, action, chunk[middle:], outcomes)
+            return
         conflicts: list[tuple[_Input, str]] = []
         for item in chunk:
-            trace = str(item.index)
-            if trace in results:
-                result = results[trace]
+            result, error = matched.get(item.index, (None, None))
+            if result is not None:
                 created = (
                     bool(result.get("new"))
                     if action == "upsert"
@@ -283,7 +312,7 @@ class Pusher:
                     item.op.key, True, id=str(result["id"]), created=created
                 )
                 continue
-            problem = errors.get(trace) or payload
+            problem = error or payload
             existing = _EXISTING_ID.search(str(problem.get("message", "")))
             if action == "create" and object_type == "contacts" and existing:
                 conflicts.append((item, existing.group(1)))
@@ -340,19 +369,112 @@ class Pusher:
                 )
 
 
-def _by_trace(
-    payload: dict[str, Any],
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    results = {
-        str(r.get("objectWriteTraceId")): r
-        for r in payload.get("results") or []
-        if r.get("objectWriteTraceId") is not None
-    }
-    errors: dict[str, dict[str, Any]] = {}
-    for err in payload.get("errors") or []:
-        for trace in (err.get("context") or {}).get("objectWriteTraceId") or []:
-            errors[str(trace)] = err
-    return results, errors
+def _fold(inputs: list[_Input]) -> list[_Input]:
+    """Merge inputs that write one object into the first of them, in batch order.
+
+    Later values win per property; a backward lifecycle move or an association
+    of any of them is kept.
+    """
+    carriers: dict[tuple[str, str], _Input] = {}
+    kept: list[_Input] = []
+    for item in inputs:
+        target = item.target()
+        carrier = carriers.get((item.action, target)) if target else None
+        if carrier is None:
+            if target:
+                carriers[(item.action, target)] = item
+            kept.append(item)
+            continue
+        carrier.properties.update(item.properties)
+        carrier.backward = carrier.backward or item.backward
+        carrier.associations.extend(
+            a for a in item.associations if a not in carrier.associations
+        )
+        carrier.folded.append(item)
+    return kept
+
+
+def _for_op(outcome: PushOutcome, op: WriteOp) -> PushOutcome:
+    """The carrier's outcome, told for a folded WriteOp."""
+    return PushOutcome(
+        op.key,
+        outcome.ok,
+        id=outcome.id,
+        created=outcome.created,
+        error=outcome.error,
+        kind=outcome.kind,
+        status=outcome.status,
+        body=outcome.body,
+    )
+
+
+Matched = dict[int, tuple[dict[str, Any] | None, dict[str, Any] | None]]
+"""Input index -> (its result, its error); an index missing was not answered."""
+
+
+def _match(
+    chunk: Sequence[_Input], action: str, status: int, payload: dict[str, Any]
+) -> Matched:
+    """Pair each input with its result or error.
+
+    The trace id first (echoed for creates, maybe elsewhere); then what identifies
+    the object: the id of an update, the ``idProperty`` value of an upsert, the
+    values a create wrote. A complete 200/201 with one result per input and no
+    errors applied every input, so what is left is paired in order.
+    """
+    results = [r for r in payload.get("results") or [] if isinstance(r, dict)]
+    errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+    by_index = {str(i.index): i for i in chunk}
+    matched: Matched = {}
+    unclaimed: list[dict[str, Any]] = []
+    for result in results:
+        item = by_index.get(str(result.get("objectWriteTraceId")))
+        if item is not None and item.index not in matched:
+            matched[item.index] = (result, None)
+        else:
+            unclaimed.append(result)
+    for err in errors:
+        context = err.get("context") or {}
+        for trace in context.get("objectWriteTraceId") or []:
+            item = by_index.get(str(trace))
+            if item is not None:
+                matched.setdefault(item.index, (None, err))
+        ids = {str(i) for i in context.get("ids") or []}
+        for item in chunk:
+            if ids and item.action == "update" and str(item.op.id) in ids:
+                matched.setdefault(item.index, (None, err))
+    waiting = [i for i in chunk if i.index not in matched]
+    for item in list(waiting):
+        found = [r for r in unclaimed if _identifies(item, r)]
+        if found:
+            unclaimed.remove(found[0])
+            matched[item.index] = (found[0], None)
+            waiting.remove(item)
+    complete = status in (200, 201) and not errors
+    if complete and waiting and len(unclaimed) == len(waiting):
+        for item, result in zip(waiting, unclaimed, strict=True):
+            matched[item.index] = (result, None)
+    return matched
+
+
+def _identifies(item: _Input, result: dict[str, Any]) -> bool:
+    if item.action == "update":
+        return str(result.get("id")) == str(item.op.id)
+    written = result.get("properties") or {}
+    if item.action == "upsert":
+        key = item.op.match_field or "email"
+        value = str(written.get(key) or "").strip().lower()
+        return bool(value) and value == item.properties.get(key, "").strip().lower()
+    sent = {k: v for k, v in item.properties.items() if v}
+    return bool(sent) and all(
+        str(written.get(k, "")).strip().lower() == v.strip().lower()
+        for k, v in sent.items()
+    )
+
+
+def _refused_whole(status: int, matched: Matched) -> bool:
+    """A 4xx that names no input: the batch as a whole was refused."""
+    return 400 <= status < 500 and not matched
 
 
 def _invalid(op: WriteOp, reason: str) -> PushOutcome:

@@ -43,11 +43,13 @@ class LimitSettings(BaseModel):
     daily_reserve: int = Field(default=10_000, ge=0)
     """Requests of the daily budget left for the customer's other integrations;
     the run stops cleanly once ``X-HubSpot-RateLimit-Daily-Remaining`` reaches it."""
-    max_attempts: int = Field(default=5, ge=1, le=20)
-    """Attempts per request for 5xx, connection errors and 429s."""
-    backoff_base: float = Field(default=0.5, gt=0)
-    """First backoff in seconds for 5xx/connection errors (doubles, with jitter)."""
-    backoff_max: float = Field(default=30.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1, le=20)
+    """Attempts per request for 5xx, connection errors and 429s: enough for a
+    burst of 429s from other integrations sharing the portal's window."""
+    backoff_base: float = Field(default=1.0, gt=0)
+    """First backoff in seconds for 5xx/connection errors (doubles, with jitter):
+    1+2+4+...+60 s outlasts a two-minute outage before the run gives up."""
+    backoff_max: float = Field(default=60.0, gt=0)
     timeout: float = Field(default=30.0, gt=0)
     """HTTP timeout per request, in seconds."""
 

@@ -246,6 +246,9 @@ class RestAdapter:
         )
         return PushResult(writer.push(batch))
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        """Records carry every field the API returns: nothing to select."""
+
     def vocabulary(self, field: str) -> list[str]:
         """Values of ``field``: from its vocabulary endpoint, else observed ones.
 

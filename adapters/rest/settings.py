@@ -114,12 +114,16 @@ class RateLimitSettings(BaseModel):
 
 
 class RetrySettings(BaseModel):
-    """Retries of 429/5xx/connection errors (exponential backoff with jitter)."""
+    """Retries of 429/5xx/connection errors (exponential backoff with jitter).
+
+    The defaults (8 attempts, 1 s doubling to 60 s) outlast a two-minute outage
+    or a burst of 429s before a run gives up and leaves its cursor where it was.
+    """
 
     model_config = _STRICT
-    attempts: int = Field(default=5, ge=1, le=20)
-    backoff_base: float = Field(default=0.5, ge=0)
-    backoff_max: float = Field(default=30, ge=0)
+    attempts: int = Field(default=8, ge=1, le=20)
+    backoff_base: float = Field(default=1.0, ge=0)
+    backoff_max: float = Field(default=60, ge=0)
     jitter: float = Field(default=0.5, ge=0)
     max_retry_after: float = Field(default=120, ge=0)
     """A longer ``Retry-After`` ends the run instead of blocking it."""

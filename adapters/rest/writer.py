@@ -182,9 +182,11 @@ class RestWriter:
                 continue
             found = get_path(result, bulk.result_id_path, None) if result else None
             record_id = str(found) if found not in (None, MISSING) else op.id
-            outcomes.append(
-                PushOutcome(op.key, ok=True, id=record_id, created=kind == "create")
+            created = kind == "create" or (
+                kind == "upsert"
+                and bool(get_path(result, self.spec.created_path or "created", False))
             )
+            outcomes.append(PushOutcome(op.key, ok=True, id=record_id, created=created))
         return outcomes
 
     def _failures(self, bulk: BatchSettings, data: Any, size: int) -> dict[int, str]:

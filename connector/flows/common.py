@@ -21,6 +21,7 @@ from connector.store import cursors, deadletters
 
 __all__ = [
     "already_there",
+    "continue_incremental",
     "cursor_source",
     "dead_letter_invalid",
     "dead_letter_rejected",
@@ -146,6 +147,32 @@ def pages_with_retries(
         # Resumed only once the page was handled (and committed, unless dry).
         if ctx.progress is not None:
             ctx.progress.page(f"{system}.{entity}", page.records)
+    # Resumed past the last page: the source was read to its end.
+    continue_incremental(ctx, system, entity)
+
+
+def continue_incremental(ctx: FlowContext, system: str, entity: str) -> None:
+    """After a completed backfill up to now, start the incremental flow from it.
+
+    A full pull's last cursor resumes an incremental pull from the moment its
+    snapshot began (the adapter contract), so the first sync after a backfill
+    reads only what changed since, instead of everything again. An existing
+    incremental cursor is kept: it is never ahead of what it covered.
+    """
+    if ctx.summary.mode != "backfill" or ctx.dry_run or ctx.until is not None:
+        return
+    if ctx.stop.is_set():
+        return
+    base = f"{system}.{entity}"
+    with ctx.app.store.read() as conn:
+        final = cursors.get_cursor(conn, ctx.flow, cursor_source(ctx, system, entity))
+        current = cursors.get_cursor(conn, ctx.flow, base)
+    if final is None or current is not None:
+        return
+    batch = ctx.new_batch()
+    batch.cursor(base, final)
+    ctx.commit(batch)
+    ctx.log.info("incremental_cursor_continued", source=base)
 
 
 def stored_cursor(ctx: FlowContext, source: str) -> str | None:

@@ -58,12 +58,21 @@ def run_handoff(ctx: FlowContext) -> None:
         indexed = resolver.load(conn)
     ctx.log.info("identity_index_loaded", persons=indexed)
     rule = load_qualification(app.mappings_dir / "qualification.toml")
-    refresh_sfa_people(ctx, sfa, resolver)
+    ma.select_fields(
+        "persons", [*ctx.mappings.native_fields("ma", "persons"), *rule.native_fields()]
+    )
+    sfa.select_fields("persons", ctx.mappings.native_fields("sfa", "persons"))
     source = cursor_source(ctx, "ma", "persons")
     cursor = stored_cursor(ctx, source)
     # A backfill lists everything once; killed, it resumes from its checkpoint.
     pulled = ma.pull("persons", cursor, full=ctx.full and cursor is None)
+    sfa_known = False
     for page in pages_with_retries(ctx, pulled, "ma", "persons"):
+        if page.records and not sfa_known:
+            # Sales' people are indexed before the first lead is matched, and
+            # only then: a run with nothing to hand off asks the SFA nothing.
+            refresh_sfa_people(ctx, sfa, resolver)
+            sfa_known = True
         _handle_page(ctx, page, source, resolver, rule, ma, sfa)
         if ctx.stop.is_set():
             ctx.summary.status = "stopped"
@@ -105,6 +114,7 @@ def _handle_page(
         chosen = newest_per_person(prepared, ctx.summary.counts)
         outdated = superseded(conn, ctx.flow, reads, chosen)
     pending: list[PendingLead] = []
+    unlinked: list[PendingLead] = []
     for item in chosen:
         if item.key in outdated:
             # The lead already has a newer record's values: keep them.
@@ -116,6 +126,10 @@ def _handle_page(
             ctx.summary.counts["unchanged"] += 1
             batch.release(item.key)
             remember_twins(batch, item, item.target)
+            if item.target and item.person.attributes.get("sfa_id") != item.target:
+                # The lead is there but marketing never heard its id (a run
+                # killed between the SFA's answer and the write-back).
+                unlinked.append(item)
         else:
             pending.append(item)
     if ctx.dry_run:
@@ -130,7 +144,7 @@ def _handle_page(
                 target=f"sfa persons {item.target}" if item.target else None,
             )
         return
-    push_leads(ctx, batch, pending, ma, sfa, resolver)
+    push_leads(ctx, batch, pending, ma, sfa, resolver, unlinked=unlinked)
     if page.cursor is not None:
         batch.cursor(source, page.cursor)
     ctx.commit(batch)

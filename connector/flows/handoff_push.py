@@ -7,6 +7,7 @@ A refused lead is dead-lettered with the SFA's reason; the rest of the page goes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,22 +31,30 @@ def push_leads(
     ma: Adapter,
     sfa: Adapter,
     resolver: Resolver,
+    *,
+    unlinked: Sequence[PendingLead] = (),
 ) -> None:
-    """Push ``pending`` in chunks of ``batch_size``; record outcomes in ``batch``."""
+    """Push ``pending`` in chunks of ``batch_size``; record outcomes in ``batch``.
+
+    ``unlinked`` leads need no SFA write, but their MA records lack the SFA id:
+    only the write-back is sent for them.
+    """
     size = ctx.settings.batch_size
     now = datetime.now(UTC)
     writebacks: list[WriteOp] = []
+    for item in unlinked:
+        if item.target is None:
+            continue
+        fields = _writeback(ctx, item, item.target, now)
+        if fields:
+            writebacks.append(
+                WriteOp(key=f"{item.key}:writeback", fields=fields, id=item.record.id)
+            )
+        if not item.handed_off_before:
+            batch.person(item.resolution.canonical_id, item.person, handed_off_at=now)
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]
-        ops = [
-            WriteOp(
-                key=item.key,
-                fields=item.fields,
-                id=item.target,
-                match_field=_match_field(ctx, item),
-            )
-            for item in chunk
-        ]
+        ops = [_write_op(ctx, item) for item in chunk]
         for item, outcome in zip(
             chunk, push_isolating(sfa, "persons", ops), strict=True
         ):
@@ -121,15 +130,31 @@ def remember_twins(batch: Batch, item: PendingLead, sfa_id: str | None) -> None:
         batch.release(twin_key)
 
 
-def _match_field(ctx: FlowContext, item: PendingLead) -> str | None:
-    """The SFA email field, so a create becomes an upsert where the SFA has one.
+def _write_op(ctx: FlowContext, item: PendingLead) -> WriteOp:
+    """An update of the known lead, else a create keyed so a replay is harmless.
 
     A create whose response was lost (timeout after the SFA wrote it) is retried,
-    and a crash before the batch's commit replays it; only an upsert keyed on the
-    email makes either harmless instead of a second lead.
+    and a crash before the batch's commit replays it; only an upsert on a key the
+    SFA holds makes either harmless instead of a second lead. The connector's own
+    key (``sfa_key_field`` = the MA record id) is sure; the e-mail is the fallback
+    where the SFA keeps e-mails unique.
     """
     if item.target is not None:
-        return None
+        return WriteOp(key=item.key, fields=item.fields, id=item.target)
+    key_field = ctx.settings.sfa_key_field
+    if key_field:
+        return WriteOp(
+            key=item.key,
+            fields={**item.fields, key_field: item.record.id},
+            match_field=key_field,
+        )
+    return WriteOp(
+        key=item.key, fields=item.fields, match_field=_email_field(ctx, item)
+    )
+
+
+def _email_field(ctx: FlowContext, item: PendingLead) -> str | None:
+    """The SFA email field, when the lead has an e-mail to upsert on."""
     for rule in ctx.mappings.fields.get(("sfa", "persons"), ()):
         if rule.canonical == ("email",) and len(rule.native) == 1:
             name: str = rule.native[0]

@@ -76,6 +76,14 @@ def _resolve(
     except RecordInvalidError as exc:
         return Resolved(record, error=exc)
     if deal is not None:
+        if deal.person_id:
+            # The SFA's own lead id: sure, and the only link a hand-entered lead
+            # without an external id or e-mail match has.
+            owner = resolver.linked(conn, "sfa", "persons", deal.person_id)
+            if owner is not None:
+                return Resolved(
+                    record, deal, None, Resolution(owner, "deal_person", None, False)
+                )
         probe = Person(
             source=deal.source, email=deal.person_email, company=deal.company
         )

@@ -38,12 +38,10 @@ from connector.flows.push import invalid_reason, push_isolating
 from connector.flows.resolve import Resolver
 from connector.matching import Matcher, load_match_rules
 from connector.metrics import RECORDS_PUSHED
-from connector.records import Deal, Person, SourceRef, Stage
-from connector.store import fingerprints
+from connector.records import Deal, Person, SourceRef, Stage, outcome_of
+from connector.store import fingerprints, runs
 
 __all__ = ["run_outcomes"]
-
-_OUTCOME = {Stage.WON: "won", Stage.LOST: "lost", Stage.REJECTED: "rejected"}
 
 
 @dataclass
@@ -67,12 +65,24 @@ class _Outcome:
 def run_outcomes(ctx: FlowContext) -> None:
     """Run the outcomes flow over SFA leads, then SFA deals."""
     app = ctx.app
+    if not _marketing_was_read(ctx):
+        # Whose outcome a deal is can only be told once marketing's people are
+        # known; reading the SFA now would move its cursor past deals that then
+        # never reach marketing (the daemon starts both flows on one tick).
+        ctx.summary.counts["waiting_for_handoff"] += 1
+        ctx.summary.message = (
+            "nothing read: the handoff flow has not read marketing's people yet; "
+            "outcomes follow its first completed run"
+        )
+        ctx.log.info("outcomes_wait_for_handoff")
+        return
     ma, sfa = app.adapter("ma"), app.adapter("sfa")
     resolver = Resolver(Matcher(load_match_rules(app.mappings_dir / "matching.toml")))
     with app.store.read() as conn:
         resolver.load(conn)
     entity: Entity
     for entity in ("persons", "deals"):
+        sfa.select_fields(entity, ctx.mappings.native_fields("sfa", entity))
         source = cursor_source(ctx, "sfa", entity)
         cursor = stored_cursor(ctx, source)
         # A backfill lists everything once; killed, it resumes from its checkpoint.
@@ -83,6 +93,13 @@ def run_outcomes(ctx: FlowContext) -> None:
                 ctx.summary.status = "stopped"
                 ctx.summary.message = "stopped after committing the batch in hand"
                 return
+
+
+def _marketing_was_read(ctx: FlowContext) -> bool:
+    if not ctx.app.settings.flows.handoff.enabled:
+        return True
+    with ctx.app.store.read() as conn:
+        return runs.ever_completed(conn, "handoff")
 
 
 def _handle_page(
@@ -183,7 +200,7 @@ def _prepare(
     stages[canonical] = final
     attributes: dict[str, Any] = {
         "canonical_stage": stage.value,
-        "outcome": _OUTCOME.get(stage, "open"),
+        "outcome": outcome_of(stage),
         "sfa_stage": str(
             record.fields.get(ctx.mappings.stage_field("sfa", record.entity) or "", "")
         ),

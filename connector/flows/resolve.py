@@ -68,16 +68,22 @@ class Resolver:
         finally:
             self._committed = before
 
-    def find(
-        self, conn: Connection, system: str, entity: str, record_id: str, person: Person
-    ) -> Resolution | None:
-        """The canonical person of a record by link or matching, or None."""
+    def linked(
+        self, conn: Connection, system: str, entity: str, record_id: str
+    ) -> str | None:
+        """The canonical person a record is linked to (this page's links first)."""
         key = (system, entity, record_id)
-        known = self._pending.get(key) or (
+        return self._pending.get(key) or (
             self._committed[key]
             if key in self._committed
             else identity.resolve(conn, system, entity, record_id)
         )
+
+    def find(
+        self, conn: Connection, system: str, entity: str, record_id: str, person: Person
+    ) -> Resolution | None:
+        """The canonical person of a record by link or matching, or None."""
+        known = self.linked(conn, system, entity, record_id)
         if known is not None:
             self.matcher.add(known, person)
             return Resolution(known, "identity_map", None, False)

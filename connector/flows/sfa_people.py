@@ -12,6 +12,7 @@ from dataclasses import replace
 from adapters.protocol import Adapter
 from connector.errors import RecordInvalidError
 from connector.flows.common import (
+    continue_incremental,
     cursor_source,
     dead_letter_invalid,
     dead_letter_rows,
@@ -69,3 +70,4 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
         if page.cursor is not None:
             batch.cursor(source, page.cursor)
         ctx.commit(batch)
+    continue_incremental(ctx, "sfa", "persons")

@@ -12,7 +12,14 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from connector.store.schema import runs
 
-__all__ = ["finish_run", "last_runs", "last_successes", "recent_runs", "start_run"]
+__all__ = [
+    "ever_completed",
+    "finish_run",
+    "last_runs",
+    "last_successes",
+    "recent_runs",
+    "start_run",
+]
 
 
 def start_run(
@@ -116,3 +123,13 @@ def last_successes(conn: Connection) -> dict[str, datetime]:
         if ended is not None:
             result[str(flow)] = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
     return result
+
+
+def ever_completed(conn: Connection, flow: str) -> bool:
+    """Whether a run of ``flow`` ever ended having committed (ok, partial, stopped)."""
+    row = conn.execute(
+        select(runs.c.id)
+        .where(runs.c.flow == flow, runs.c.status.in_(("ok", "partial", "stopped")))
+        .limit(1)
+    ).first()
+    return row is not None

@@ -214,6 +214,8 @@ def test_backfill_logs_progress_lines_when_not_a_terminal(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without a terminal the backfill writes run_progress log lines, not a bar."""
+    assert _run(project, "backfill", "handoff", "--since", "2000-01-01") == 0
+    capsys.readouterr()
     assert _run(project, "backfill", "outcomes", "--since", "2000-01-01") == 0
     captured = capsys.readouterr()
     progress = [line for line in captured.err.splitlines() if "run_progress" in line]

@@ -57,11 +57,7 @@ lookback_seconds = 0
 [ma.limits]
 max_attempts = {attempts}
 
-[ma.properties]
-persons = ["email", "firstname", "lastname", "company", "phone", "lifecyclestage",
-  "sfa_lead_id", "handoff_time", "canonical_stage", "outcome", "amount_won",
-  "loss_reason", "rejected_reason"]
-
+{properties}
 [sfa]
 adapter = "rest"
 base_url = "{sfa_base}"
@@ -120,6 +116,13 @@ enabled = false
 """
 
 
+_PROPERTIES = """[ma.properties]
+persons = ["email", "firstname", "lastname", "company", "phone", "lifecyclestage",
+  "sfa_lead_id", "handoff_time", "canonical_stage", "outcome", "amount_won",
+  "loss_reason", "rejected_reason"]
+"""
+
+
 def make_project(
     folder: Path,
     *,
@@ -130,12 +133,14 @@ def make_project(
     hs_token: str = HS_TOKEN,
     sfa_token: str = sfa_fake.TOKEN,
     upsert: bool = True,
+    properties: bool = True,
 ) -> Path:
     """Write config.toml and a mappings folder for the two fakes; return the config.
 
     ``upsert=False`` leaves out the SFA's upsert endpoint, so creates go in batches
     of 10 instead of one request each (faster, but a lost create response then
-    makes a duplicate lead).
+    makes a duplicate lead). ``properties=False`` leaves out ``[ma.properties]``,
+    as a new admin would: the adapter then pulls what the mapping files read.
     """
     mappings = folder / "mappings"
     mappings.mkdir(parents=True, exist_ok=True)
@@ -157,6 +162,7 @@ def make_project(
             attempts=attempts,
             batch_size=batch_size,
             max_attempts=max_attempts,
+            properties=_PROPERTIES if properties else "",
             upsert=(
                 'upsert = { method = "PUT", path = '
                 '"/persons/by/{match_field}/{match_value}" }\n'

@@ -46,6 +46,9 @@ class AllOrNothingTarget:
     def vocabulary(self, field: str) -> list[str]:
         return []
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

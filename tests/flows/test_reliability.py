@@ -96,6 +96,7 @@ def test_dry_run_writes_nothing_and_shows_samples(app: WiredApp, wired: Wired) -
     """A dry run sends no writes, leaves the state store as it was and has samples."""
     writes = Writes(wired)
     seed_contacts(wired.hubspot, 15)
+    wired.clock.advance(1)  # seeded before the backfill began, not while it ran
     before = _dump(app)
     summary = app.run("handoff", mode="backfill", dry_run=True)
     assert summary.counts["would_create"] == 15

@@ -63,6 +63,9 @@ class FakeMa:
     def vocabulary(self, field: str) -> list[str]:
         return []
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        pass
+
     def close(self) -> None:
         return None
 

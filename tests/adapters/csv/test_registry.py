@@ -53,6 +53,9 @@ class NoLedgerAdapter:
     def vocabulary(self, field: str) -> list[str]:
         return []
 
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        pass
+
     def close(self) -> None:
         return None
 

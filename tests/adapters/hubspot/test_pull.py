@@ -131,19 +131,38 @@ def test_merged_contacts_come_under_a_new_id_with_merged_ids(fake, adapter):
     assert {a, b}.isdisjoint({r.id for r in records})
 
 
-def test_full_pull_lists_every_record_in_pages_of_100(fake, adapter):
+def test_full_pull_lists_every_record_in_pages_of_100(fake, adapter, clock):
     """A backfill reads all records by the list endpoint, 100 per page, uncapped."""
     ids = {fake.seed("contacts", {"email": f"f{i}@example.com"}) for i in range(250)}
+    clock.advance(1)
     records, cursors = _pull_all(adapter, "persons", full=True)
     assert {r.id for r in records} == ids
+    assert len(records) == 250  # the catch-up search finds nothing changed since
     assert len(cursors) == 3
-    assert all(e.path.endswith("/contacts") for e in fake.log)
+    listed = [e for e in fake.log if e.path.endswith("/contacts")]
+    assert len(listed) == 3 + 1  # three pages, then the archive read of the catch-up
     assert json.loads(cursors[-1])["after"] is None
 
 
-def test_interrupted_backfill_resumes_from_its_list_cursor(fake, adapter):
+def test_full_pull_ends_caught_up_with_what_changed_while_it_ran(fake, adapter, clock):
+    """A record edited after its page was listed is read again before the end."""
+    ids = [fake.seed("contacts", {"email": f"f{i}@example.com"}) for i in range(150)]
+    clock.advance(1)
+    pulled = adapter.pull("persons", None, full=True)
+    first = next(pulled)
+    clock.advance(1)
+    fake.store.update(fake.get("contacts", ids[0]), {"firstname": "edited"})
+    rest = [r for page in pulled for r in page.records]
+    assert ids[0] in {r.id for r in first.records}
+    again = [r for r in rest if r.id == ids[0]]
+    assert again
+    assert again[-1].fields["firstname"] == "edited"
+
+
+def test_interrupted_backfill_resumes_from_its_list_cursor(fake, adapter, clock):
     """A backfill cursor with a list token resumes the list, not a search."""
     ids = [fake.seed("contacts", {"email": f"r{i}@example.com"}) for i in range(150)]
+    clock.advance(1)
     first_page = next(iter(adapter.pull("persons", None, full=True)))
     records, _ = _pull_all(adapter, "persons", first_page.cursor)
     assert {r.id for r in records} == set(ids[100:])

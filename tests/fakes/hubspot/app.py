@@ -15,13 +15,16 @@ import math
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from tests.fakes.hubspot.clock import FakeClock
+from tests.fakes.hubspot.contract import ContractViolation
 from tests.fakes.hubspot.crm_routes import handle_objects
-from tests.fakes.hubspot.errors import error, rate_limited
+from tests.fakes.hubspot.errors import error, json_response, rate_limited
+from tests.fakes.hubspot.helpers import SetupHelpers
+from tests.fakes.hubspot.judge import judge_request, judge_response
 from tests.fakes.hubspot.limits import DailyBudget, RollingWindow
 from tests.fakes.hubspot.meta_routes import (
     handle_associations,
@@ -31,10 +34,17 @@ from tests.fakes.hubspot.meta_routes import (
     handle_properties,
     handle_usage,
 )
-from tests.fakes.hubspot.objects import CrmStore, LifecyclePolicy, StoredObject, iso
+from tests.fakes.hubspot.objects import CrmStore, LifecyclePolicy
 from tests.fakes.hubspot.search import SearchLimits, run_search
 
-__all__ = ["FakeHubSpot", "RequestLog"]
+__all__ = ["ContractMode", "FakeHubSpot", "MultiStatus", "RequestLog", "TraceEcho"]
+
+ContractMode = Literal["strict", "record", "off"]
+"""Request bodies vs hubspot-api-client's models: refuse (400), only record, skip."""
+TraceEcho = Literal["echo", "omit"]
+"""Whether batch write results carry the input's ``objectWriteTraceId`` back."""
+MultiStatus = Literal["create", "all"]
+"""Which batch writes ``objectWriteTraceId`` turns into multi-status (207)."""
 
 _VERSION = r"(?:\d{4}-\d{2})"
 _TYPES = {
@@ -95,7 +105,7 @@ class RequestLog:
     search: bool
 
 
-class FakeHubSpot:
+class FakeHubSpot(SetupHelpers):
     """The fake portal. Use :meth:`transport` as the adapter's httpx transport.
 
     Args:
@@ -107,8 +117,23 @@ class FakeHubSpot:
         index_delay: seconds before a write shows up in search.
         latency: simulated seconds each request takes (advances the clock).
         retry_after: send ``Retry-After`` on burst 429s (HubSpot often does not).
-        lifecycle_policy: ``ignore`` keeps the later lifecycle stage on a backward
-            write (HubSpot's behaviour); ``apply`` lets it through.
+        lifecycle_policy: a backward ``lifecyclestage`` write (customer -> lead
+            without clearing to "" first). ``ignore`` (default): 200 and the value
+            is kept, as HubSpot staff described for the v1 API; ``error``: 400
+            VALIDATION_ERROR; ``apply``: written. v3 behaviour is UNCONFIRMED.
+        trace_echo: ``echo`` (default) puts each input's ``objectWriteTraceId``
+            on its batch result, ``omit`` leaves it out. The response model has
+            the field, whether HubSpot fills it is UNCONFIRMED.
+        multi_status: ``all`` (default): every batch write whose inputs all carry
+            an ``objectWriteTraceId`` answers 207 with per-input errors (seen by
+            third parties for update too); ``create``: only batch create does,
+            as HubSpot's docs describe; other batches fail whole with 400.
+        contract: ``strict`` (default) answers 400 VALIDATION_ERROR to a body
+            that breaks hubspot-api-client's model for the route; ``record`` only
+            notes it in :attr:`contract_violations`; ``off`` skips the check.
+        check_responses: walk every answer of the fake against the package's
+            response model too, listing mismatches (the fake's own bugs) in
+            :attr:`response_violations`; the answer itself is never changed.
         unavailable: endpoint families answering 403 (``events``,
             ``participations``), as for a portal without the scope or tier.
         list_max: largest ``limit`` the list endpoint accepts.
@@ -129,6 +154,10 @@ class FakeHubSpot:
         unavailable: frozenset[str] = frozenset(),
         search_limits: SearchLimits | None = None,
         list_max: int = 100,
+        trace_echo: TraceEcho = "echo",
+        multi_status: MultiStatus = "all",
+        contract: ContractMode = "strict",
+        check_responses: bool = True,
     ) -> None:
         self.token = token
         self.clock = clock or FakeClock()
@@ -140,6 +169,14 @@ class FakeHubSpot:
         self.unavailable = unavailable
         self.search_limits = search_limits or SearchLimits()
         self.list_max = list_max
+        self.trace_echo = trace_echo
+        self.multi_status = multi_status
+        self.contract = contract
+        self.contract_violations: list[ContractViolation] = []
+        """Every request body that broke its model; tests assert it stays empty."""
+        self.check_responses = check_responses
+        self.response_violations: list[ContractViolation] = []
+        """Every answer of the fake that broke HubSpot's response model."""
         self.store = CrmStore(
             lambda: int(self.clock.time() * 1000),
             self.clock.time,
@@ -162,7 +199,12 @@ class FakeHubSpot:
         return httpx.MockTransport(self.handle)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request, as HubSpot would."""
+        """Answer one request, as HubSpot would (``/__admin`` is the test's side)."""
+        if request.url.path.startswith("/__admin"):
+            from tests.fakes.hubspot.admin import handle_admin
+
+            with self._lock:
+                return handle_admin(self, request)
         with self._lock:
             self._in_flight += 1
             self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)
@@ -172,6 +214,8 @@ class FakeHubSpot:
             with self._lock:
                 self._in_flight -= 1
         search = request.url.path.endswith("/search")
+        if self.check_responses:
+            judge_response(self, request, response)
         with self._lock:
             self.log.append(
                 RequestLog(
@@ -241,6 +285,9 @@ class FakeHubSpot:
             except ValueError:
                 return error(400, "VALIDATION_ERROR", "Invalid input JSON on line 1")
         path = request.url.path
+        refused = judge_request(self, request, body)
+        if refused is not None:
+            return refused
         for name, pattern in ROUTES:
             match = pattern.match(path)
             if match is None:
@@ -312,61 +359,7 @@ class FakeHubSpot:
             f"{request.url.path}; known routes: {known}",
         )
 
-    # -- test set-up helpers (not HTTP) --------------------------------------------
-
-    def seed(
-        self, type_: str, props: dict[str, str], *, at_ms: int | None = None
-    ) -> str:
-        """Create a record directly (no request counted); return its id."""
-        return self.store.create(type_, props, at_ms=at_ms).id
-
-    def get(self, type_: str, record_id: str) -> StoredObject:
-        """The live record for an id (following merges); fails if absent."""
-        obj = self.store.resolve(type_, record_id)
-        assert obj is not None, f"no {type_} {record_id}"
-        return obj
-
-    def link(self, source: StoredObject, target: StoredObject) -> None:
-        """Associate two records both ways."""
-        source.associations.setdefault(target.type, set()).add(target.id)
-        target.associations.setdefault(source.type, set()).add(source.id)
-
-    def add_event(
-        self, contact_id: str, event_type: str, at_ms: int, **properties: str
-    ) -> None:
-        """Record a behavioural event (page view, form submission...) of a contact."""
-        self.events.append(
-            {
-                "id": f"ev-{len(self.events) + 1}",
-                "eventType": event_type,
-                "objectType": "contact",
-                "objectId": contact_id,
-                "occurredAt": iso(at_ms),
-                "properties": properties,
-            }
-        )
-
-    def add_participation(
-        self, contact_id: str, name: str, at_ms: int, state: str = "ATTENDED"
-    ) -> None:
-        """Record that a contact registered for or attended a webinar."""
-        self.participations.append(
-            {
-                "id": f"p-{len(self.participations) + 1}",
-                "contactId": contact_id,
-                "eventId": f"me-{len(self.participations) + 1}",
-                "name": name,
-                "occurredAt": iso(at_ms),
-                "state": state,
-            }
-        )
-
-    def statuses(self, status: int) -> int:
-        """How many requests got this status."""
-        return sum(1 for entry in self.log if entry.status == status)
-
 
 def _json(status: int, body: Any) -> httpx.Response:
-    from tests.fakes.hubspot.errors import json_response
 
     return json_response(status, body)

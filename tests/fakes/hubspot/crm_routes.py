@@ -1,8 +1,11 @@
 """Object endpoints of the fake: list, get, create, update, archive, batch, merge.
 
 Batch rules follow HubSpot: at most 100 inputs (the exact VALIDATION_ERROR body),
-create is all-or-nothing unless every input carries an ``objectWriteTraceId``
-(then 207 with per-input errors), and inputs are not processed in request order.
+an id twice in one update, upsert or read refuses the whole batch (400 "Duplicate
+IDs found in batch input", as seen in public traces of live responses), a write
+is all-or-nothing unless every input carries an ``objectWriteTraceId`` (then 207
+with per-input errors; which actions allow that is ``FakeHubSpot.multi_status``),
+and inputs are not processed in request order.
 """
 
 from __future__ import annotations
@@ -190,6 +193,16 @@ def _batch(fake: FakeHubSpot, type_: str, action: str, body: Any) -> httpx.Respo
         return error(400, "VALIDATION_ERROR", "inputs is required")
     if len(inputs) > 100:
         return error(400, "VALIDATION_ERROR", BATCH_LIMIT_MESSAGE)
+    if action in ("update", "upsert", "read"):
+        duplicates = _duplicate_ids(inputs)
+        if duplicates:
+            return error(
+                400,
+                "VALIDATION_ERROR",
+                f"Duplicate IDs found in batch input: [{', '.join(duplicates)}]. "
+                "IDs must be unique",
+                context={"ids": duplicates},
+            )
     if action == "archive":
         for item in inputs:
             obj = fake.store.resolve(type_, str(item.get("id")))
@@ -200,7 +213,11 @@ def _batch(fake: FakeHubSpot, type_: str, action: str, body: Any) -> httpx.Respo
         return _batch_read(fake, type_, body, inputs)
     if action not in ("create", "update", "upsert"):
         return error(404, "OBJECT_NOT_FOUND", f"unknown batch action {action}")
-    traced = bool(inputs) and all(i.get("objectWriteTraceId") for i in inputs)
+    traced = (
+        bool(inputs)
+        and all(i.get("objectWriteTraceId") for i in inputs)
+        and (action == "create" or fake.multi_status == "all")
+    )
     started = iso(int(fake.clock.time() * 1000))
     if not traced:
         # All-or-nothing: check every input before writing any.
@@ -218,7 +235,7 @@ def _batch(fake: FakeHubSpot, type_: str, action: str, body: Any) -> httpx.Respo
             errors.append(_standard_error(exc, item))
             continue
         rendered = render(fake, obj, list(obj.properties))
-        if item.get("objectWriteTraceId"):
+        if item.get("objectWriteTraceId") and fake.trace_echo == "echo":
             rendered["objectWriteTraceId"] = item["objectWriteTraceId"]
         if action == "upsert":
             rendered["new"] = new
@@ -234,6 +251,18 @@ def _batch(fake: FakeHubSpot, type_: str, action: str, body: Any) -> httpx.Respo
         payload["numErrors"] = len(errors)
         payload["errors"] = errors
     return json_response(status, payload)
+
+
+def _duplicate_ids(inputs: list[Any]) -> list[str]:
+    """Ids that occur more than once, in first-seen order."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for item in inputs:
+        key = str(item.get("id")) if isinstance(item, dict) else repr(item)
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated
 
 
 def _standard_error(exc: WriteRejected, item: dict[str, Any]) -> dict[str, Any]:
@@ -280,8 +309,8 @@ def _dry_run(
                 )
             fake.store.validate(type_, props, obj)
         else:
-            _upsert_target(fake, type_, item)
-            fake.store.validate(type_, props, None)
+            target = _upsert_target(fake, type_, item)
+            fake.store.validate(type_, props, target)
     except WriteRejected as exc:
         return exc
     return None
@@ -330,7 +359,10 @@ def _batch_read(
         return error(400, "VALIDATION_ERROR", HISTORY_BATCH_LIMIT_MESSAGE)
     results, errors = [], []
     for item in inputs:
-        obj = fake.store.resolve(type_, str(item.get("id")))
+        if body.get("idProperty") == "email" and type_ == "contacts":
+            obj = fake.store.by_email(str(item.get("id")))
+        else:
+            obj = fake.store.resolve(type_, str(item.get("id")))
         if obj is None or obj.archived:
             errors.append(
                 _standard_error(
@@ -342,7 +374,13 @@ def _batch_read(
             )
             continue
         results.append(render(fake, obj, wanted))
-    payload: dict[str, Any] = {"status": "COMPLETE", "results": results}
+    now = iso(int(fake.clock.time() * 1000))
+    payload: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": now,
+        "completedAt": now,
+    }
     if errors:
         payload |= {"numErrors": len(errors), "errors": errors}
     return json_response(207 if errors else 200, payload)

@@ -61,7 +61,10 @@ def invalid_properties(problems: list[dict[str, Any]]) -> dict[str, Any]:
     """Body of a 400 for bad property values (INVALID_OPTION, INVALID_DATE...)."""
     return {
         "status": "error",
-        "message": "Property values were not valid: " + json.dumps(problems),
+        # Compact JSON inside the message, as in the live body the fact sheet
+        # quotes (section 11): clients that parse it must meet the real spacing.
+        "message": "Property values were not valid: "
+        + json.dumps(problems, separators=(",", ":")),
         "correlationId": str(uuid.uuid4()),
         "category": "VALIDATION_ERROR",
     }

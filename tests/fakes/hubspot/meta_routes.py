@@ -82,7 +82,26 @@ def handle_properties(
         if parts[0] not in defs:
             return error(404, "OBJECT_NOT_FOUND", f"property {parts[0]} does not exist")
         return json_response(200, defs[parts[0]])
+    if len(parts) == 1 and request.method == "PATCH":
+        return _update_property(defs, parts[0], body)
     return fake.not_found(request)
+
+
+def _update_property(
+    defs: dict[str, dict[str, Any]], name: str, body: Any
+) -> httpx.Response:
+    """PATCH a property definition: given keys replace, ``options`` whole."""
+    if name not in defs:
+        return error(404, "OBJECT_NOT_FOUND", f"property {name} does not exist")
+    definition = defs[name]
+    if "options" in body and definition["type"] == "enumeration":
+        values = [o.get("value") for o in body["options"]]
+        if len(set(values)) != len(values):
+            return error(400, "VALIDATION_ERROR", "option values must be unique")
+    for key in ("label", "description", "groupName", "options", "fieldType"):
+        if key in body:
+            definition[key] = body[key]
+    return json_response(200, definition)
 
 
 def _create_property(
@@ -119,6 +138,7 @@ def _create_property(
     definition = {
         "name": body["name"],
         "label": body["label"],
+        "description": body.get("description", ""),
         "type": body["type"],
         "fieldType": body["fieldType"],
         "groupName": body["groupName"],
@@ -152,17 +172,30 @@ def handle_pipelines(
     return error(404, "OBJECT_NOT_FOUND", f"pipeline {parts[0]} does not exist")
 
 
+_TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "deals": "0-3"}
+_DEFAULT_LINK = {("deals", "contacts"): 3, ("contacts", "deals"): 4}
+"""Unlabelled HUBSPOT_DEFINED association type ids (fact sheet section 8)."""
+
+
 def handle_associations(
     fake: FakeHubSpot, from_type: str, to_type: str, action: str, body: Any
 ) -> httpx.Response:
-    """v4-shaped batch association endpoints (default links, read)."""
+    """v4-shaped batch association endpoints (default links, create, read).
+
+    Answers follow the package's response models: batch envelopes with
+    ``startedAt``/``completedAt``, string ``toObjectId`` (the spec's type; live
+    responses may carry numbers, UNCONFIRMED), typed association specs.
+    """
     inputs = body.get("inputs") if isinstance(body, dict) else None
     if not isinstance(inputs, list):
         return error(400, "VALIDATION_ERROR", "inputs is required")
     if len(inputs) > 100:
         return error(400, "VALIDATION_ERROR", BATCH_LIMIT_MESSAGE)
+    now = iso(int(fake.clock.time() * 1000))
+    envelope = {"status": "COMPLETE", "startedAt": now, "completedAt": now}
+    type_id = _DEFAULT_LINK.get((from_type, to_type), 0)
     if action in ("associate/default", "create"):
-        results = []
+        results: list[dict[str, Any]] = []
         for item in inputs:
             source = fake.store.resolve(from_type, str(item["from"]["id"]))
             target = fake.store.resolve(to_type, str(item["to"]["id"]))
@@ -173,13 +206,32 @@ def handle_associations(
                     f"object {item['from']['id']} or {item['to']['id']} not found",
                 )
             fake.link(source, target)
-            results.append({"from": {"id": source.id}, "to": {"id": target.id}})
-        return json_response(
-            200 if action != "create" else 201,
-            {"status": "COMPLETE", "results": results},
-        )
+            if action == "create":
+                results.append(
+                    {
+                        "fromObjectTypeId": _TYPE_IDS.get(from_type, from_type),
+                        "fromObjectId": source.id,
+                        "toObjectTypeId": _TYPE_IDS.get(to_type, to_type),
+                        "toObjectId": target.id,
+                        "labels": [],
+                    }
+                )
+                continue
+            results.append(
+                {
+                    "from": {"id": source.id},
+                    "to": {"id": target.id},
+                    "associationSpec": {
+                        "associationCategory": "HUBSPOT_DEFINED",
+                        "associationTypeId": type_id,
+                    },
+                }
+            )
+        status = 200 if action != "create" else 201
+        return json_response(status, {**envelope, "results": results})
     if action == "read":
         results = []
+        spec = {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}
         for item in inputs:
             source = fake.store.resolve(from_type, str(item["id"]))
             linked = sorted(source.associations.get(to_type, set())) if source else []
@@ -187,11 +239,12 @@ def handle_associations(
                 {
                     "from": {"id": str(item["id"])},
                     "to": [
-                        {"toObjectId": int(i), "associationTypes": []} for i in linked
+                        {"toObjectId": i, "associationTypes": [dict(spec)]}
+                        for i in linked
                     ],
                 }
             )
-        return json_response(200, {"status": "COMPLETE", "results": results})
+        return json_response(200, {**envelope, "results": results})
     return error(404, "OBJECT_NOT_FOUND", f"unknown association action {action}")
 
 
@@ -227,22 +280,25 @@ def handle_events(fake: FakeHubSpot, request: httpx.Request) -> httpx.Response:
 def handle_participations(fake: FakeHubSpot, contact_id: str) -> httpx.Response:
     """Webinar (marketing event) participation of one contact."""
     rows = [p for p in fake.participations if p["contactId"] == contact_id]
+    contact = fake.store.resolve("contacts", contact_id)
+    email = contact.properties.get("email", "") if contact is not None else ""
     results = [
         {
             "id": p["id"],
             "createdAt": p["occurredAt"],
             "associations": {
                 "marketingEvent": {"marketingEventId": p["eventId"], "name": p["name"]},
-                "contact": {"contactId": contact_id},
+                "contact": {"contactId": contact_id, "email": email},
             },
             "properties": {
                 "attendanceState": p["state"],
-                "occurredAt": p["occurredAt"],
+                # The model types occurredAt as epoch milliseconds here.
+                "occurredAt": parse_ms(p["occurredAt"]),
             },
         }
         for p in rows
     ]
-    return json_response(200, {"results": results})
+    return json_response(200, {"total": len(results), "results": results})
 
 
 def handle_usage(fake: FakeHubSpot) -> httpx.Response:

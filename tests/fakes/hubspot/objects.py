@@ -8,10 +8,8 @@ write becomes visible to search only after the configured index delay.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tests.fakes.hubspot.schema import (
@@ -19,32 +17,25 @@ from tests.fakes.hubspot.schema import (
     default_pipelines,
     default_properties,
 )
+from tests.fakes.hubspot.timefmt import iso, parse_ms
 
-__all__ = ["CrmStore", "LifecyclePolicy", "StoredObject", "WriteRejected", "iso"]
+__all__ = [
+    "CrmStore",
+    "LifecyclePolicy",
+    "StoredObject",
+    "WriteRejected",
+    "iso",
+    "parse_ms",
+]
 
-LifecyclePolicy = Literal["ignore", "apply"]
-"""What a backward ``lifecyclestage`` write does: kept silently, or applied."""
+LifecyclePolicy = Literal["ignore", "error", "apply"]
+"""What a backward ``lifecyclestage`` write does: kept silently, refused, applied."""
+
+BACKWARD_LIFECYCLE = "LIFECYCLE_STAGE_BACKWARDS"
+"""Error code of a refused backward write (``error`` policy): the fake's own name,
+since HubSpot's answer to this write on v3 is not confirmed."""
 
 MODIFIED_PROPERTY = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
-
-
-def iso(ms: int) -> str:
-    """HubSpot's response timestamp format (ISO 8601, ms, Z)."""
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-
-
-def parse_ms(value: str) -> int | None:
-    """Epoch ms of an ISO 8601 or epoch-ms string, None if neither."""
-    if re.fullmatch(r"-?\d+", value):
-        return int(value)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
 
 
 class WriteRejected(Exception):
@@ -212,6 +203,19 @@ class CrmStore:
         if value == "":
             return None
         kind = definition["type"]
+        if name == "lifecyclestage" and current is not None:
+            before = current.properties.get("lifecyclestage", "")
+            if (
+                self.lifecycle_policy == "error"
+                and before
+                and _rank(value) < _rank(before)
+            ):
+                return _problem(
+                    name,
+                    BACKWARD_LIFECYCLE,
+                    f"lifecyclestage cannot move backwards from {before} to "
+                    f'{value}; set it to "" first, in a separate request',
+                )
         if name == "dealstage" and type_ == "deals":
             pipeline = str(
                 props.get("pipeline")
@@ -355,6 +359,18 @@ class CrmStore:
         self.objects[type_][new.id] = new
         self._touch(new, now)
         return new
+
+    def register(self, obj: StoredObject) -> None:
+        """Put back a record saved earlier, as it was (no new timestamps)."""
+        self.objects[obj.type][obj.id] = obj
+        obj.index.append((0.0, obj.snapshot()))  # already indexed
+        if obj.type == "contacts" and obj.properties.get("email"):
+            self._emails[obj.properties["email"].lower()] = obj.id
+        self.register_id(int(obj.id))
+
+    def register_id(self, used: int) -> None:
+        """Never hand out ``used`` (or a lower id) again."""
+        self._next_id = max(self._next_id, used + 1)
 
     def set_modified(self, objs: list[StoredObject], at_ms: int) -> None:
         """A bulk edit: every record gets the same last-modified timestamp."""

@@ -49,6 +49,7 @@ def _prop(
     return {
         "name": name,
         "label": name.replace("_", " ").title(),
+        "description": "",
         "type": type_,
         "fieldType": field_type,
         "groupName": group,

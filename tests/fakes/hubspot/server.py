@@ -19,12 +19,14 @@ __all__ = ["FakeHubSpotServer"]
 
 
 class FakeHubSpotServer:
-    """Serve ``fake`` at ``http://127.0.0.1:<port>`` until closed."""
+    """Serve ``fake`` at ``http://127.0.0.1:<port>`` until closed (0: any port)."""
 
-    def __init__(self, fake: FakeHubSpot) -> None:
+    def __init__(self, fake: FakeHubSpot, port: int = 0) -> None:
         self.fake = fake
         handler = _handler_for(fake)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        # A client's keep-alive connection must not hold up shutdown.
+        self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
