@@ -7,19 +7,23 @@ BIN    := $(VENV)/bin
 CONFIG ?= config.example.toml
 SINCE  ?= 2000-01-01
 
-.PHONY: run test lint typecheck pytest install dev bench report-example clean
+.PHONY: run test lint typecheck pytest install dev bench report-example lock image-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[postgres]'
+# Dependencies come from the locks (exact versions, sha256 hashes), the connector
+# itself from this folder without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements/lock.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml requirements/dev-lock.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -53,6 +57,19 @@ bench: dev
 
 report-example: dev
 	$(BIN)/python scripts/report_example.py
+
+## lock: re-resolve requirements/*.txt from pyproject.toml (after changing a dependency)
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --no-header
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip compile pyproject.toml --extra postgres $(LOCK_FLAGS) \
+	  -o requirements/lock.txt
+	$(BIN)/python -m uv pip compile pyproject.toml --extra postgres --extra dev \
+	  $(LOCK_FLAGS) -o requirements/dev-lock.txt
+
+## image-test: build the image and run it (docker, or podman with vfs storage)
+image-test:
+	bash scripts/image-test.sh
 
 clean:
 	rm -rf $(VENV) state out .pytest_cache .mypy_cache .ruff_cache

@@ -33,12 +33,16 @@ class App:
         base_dir: folder of the config file; relative paths resolve against it.
         config_path: the config file, for messages.
         transports: httpx transports to inject per system (tests use fakes).
+        read_only: the command only reads the store (status, reports...); a SQLite
+            store this user may not write is then opened read-only instead of
+            failing on the migration's write.
     """
 
     settings: Settings
     base_dir: Path
     config_path: Path
     transports: dict[str, httpx.BaseTransport] = field(default_factory=dict)
+    read_only: bool = False
     _store: StateStore | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Adapter] = field(default_factory=dict, init=False, repr=False)
 
@@ -54,7 +58,11 @@ class App:
     def store(self) -> StateStore:
         """The state store, migrated to the current schema on first use."""
         if self._store is None:
-            store = StateStore(self.settings.state.url, base_dir=self.base_dir)
+            url = self.settings.state.url
+            store = StateStore(url, base_dir=self.base_dir)
+            if self.read_only and not store.writable():
+                store.close()
+                store = StateStore(url, base_dir=self.base_dir, read_only=True)
             store.migrate()
             self._store = store
         return self._store

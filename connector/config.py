@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -292,6 +293,11 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
+def _secrets_dir() -> Path | None:
+    folder = Settings.model_config.get("secrets_dir")
+    return Path(str(folder)) if folder else None
+
+
 def find_config_path(explicit: Path | None) -> Path:
     """Resolve the config file: --config, then CONNECTOR_CONFIG, then ./config.toml.
 
@@ -312,11 +318,28 @@ def find_config_path(explicit: Path | None) -> Path:
     return path
 
 
-def format_validation_error(error: ValidationError, source: str) -> list[str]:
-    """Turn pydantic's report into one line per problem: file, key, value, fix."""
+def format_validation_error(
+    error: ValidationError,
+    source: str,
+    *,
+    origin: Callable[[tuple[str | int, ...]], str] | None = None,
+    model: type[BaseModel] | None = None,
+) -> list[str]:
+    """Turn pydantic's report into one line per problem: source, key, value, fix.
+
+    ``origin`` names the real source of a key (an environment variable beats the
+    file, so blaming the file would mislead); ``model`` lets an unknown key get a
+    "did you mean" from the keys its section accepts.
+    """
+    from connector.config_origin import did_you_mean, known_keys
+
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        where = source
+        if origin is not None and item["loc"]:
+            found = origin(tuple(item["loc"]))
+            where = source if found == "default" else found
         value = item.get("input")
         shown = "{...}" if isinstance(value, dict) else repr(value)
         if item["type"] == "missing":
@@ -325,10 +348,16 @@ def format_validation_error(error: ValidationError, source: str) -> list[str]:
             shown = "'**********'"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = "unknown key; remove it or check its spelling"
+            loc = item["loc"]
+            close = (
+                did_you_mean(str(loc[-1]), known_keys(model, loc[:-1]))
+                if model is not None and loc
+                else ""
+            )
+            message = f"unknown key{close}; remove it or check its spelling"
         elif item["type"] == "missing":
             message = "required key is missing; add it"
-        lines.append(f"{source}: {key}: bad value {shown}: {message}")
+        lines.append(f"{where}: {key}: bad value {shown}: {message}")
     return lines
 
 
@@ -344,7 +373,12 @@ def load_settings(path: Path | None = None, **overrides: Any) -> tuple[Settings,
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        problems = format_validation_error(exc, str(config_path))
+        from connector.config_origin import Origins
+
+        origins = Origins(config_path, secrets_dir=_secrets_dir())
+        problems = format_validation_error(
+            exc, str(config_path), origin=origins.of, model=Settings
+        )
         raise ConfigError(
             f"{len(problems)} problem(s) in the configuration",
             hint="fix each key listed, then run `connector config check`",

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
@@ -55,6 +56,11 @@ from connector.store.schema import runs
 __all__ = ["Daemon", "RunResult", "Runner"]
 
 log = structlog.get_logger("connector.daemon")
+
+
+def in_container() -> bool:
+    """Whether this process runs in a container (Docker's or Podman's marker file)."""
+    return Path("/.dockerenv").exists() or Path("/run/.containerenv").exists()
 
 
 class RunResult(Protocol):
@@ -332,6 +338,13 @@ class Daemon:
         if server.enabled:
             self.server = StatusServer(server.host, server.port, self.probes())
             self.server.start()
+            if in_container() and server.host in ("127.0.0.1", "localhost", "::1"):
+                log.warning(
+                    "status_server_on_loopback_in_container",
+                    host=server.host,
+                    hint="probes from outside cannot reach it: set [server] host = "
+                    '"0.0.0.0" (the image\'s own config does)',
+                )
         log.info("daemon_started", replica=self.replica, flows=self.flows)
 
     def _schedule_campaign_writeback(self) -> None:

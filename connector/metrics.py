@@ -6,13 +6,27 @@ names stay consistent and tests can read one registry.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import platform
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+
+from connector import __version__
 
 __all__ = [
+    "BUILD_INFO",
     "CURSOR_LAG",
     "DEAD_LETTERED",
+    "DEAD_LETTERS",
     "HTTP_REQUESTS",
     "HTTP_RETRIES",
+    "LAST_SUCCESS",
     "RATE_LIMIT_WAIT",
     "RECORDS_PULLED",
     "RECORDS_PUSHED",
@@ -23,7 +37,22 @@ __all__ = [
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)
-"""The connector's own registry (not the process-global default)."""
+"""The connector's own registry (not the process-global default).
+
+Counters are exposed with the ``_total`` suffix Prometheus adds
+(``connector_records_pulled_total``); README's table lists the exposed names.
+"""
+
+ProcessCollector(registry=REGISTRY)  # process_cpu_seconds_total, memory, fds...
+PlatformCollector(registry=REGISTRY)  # python_info
+
+BUILD_INFO = Gauge(
+    "connector_build_info",
+    "Always 1; the labels say which connector and Python this process runs.",
+    ["version", "python"],
+    registry=REGISTRY,
+)
+BUILD_INFO.labels(__version__, platform.python_version()).set(1)
 
 RECORDS_PULLED = Counter(
     "connector_records_pulled",
@@ -80,9 +109,22 @@ CURSOR_LAG = Gauge(
     ["flow", "source"],
     registry=REGISTRY,
 )
+DEAD_LETTERS = Gauge(
+    "connector_dead_letters",
+    "Dead letters waiting in the store, per flow and status (pending, parked).",
+    ["flow", "status"],
+    registry=REGISTRY,
+)
+LAST_SUCCESS = Gauge(
+    "connector_last_success_timestamp_seconds",
+    "Unix time the last run of a flow ended ok or partial (any replica).",
+    ["flow"],
+    registry=REGISTRY,
+)
 SLA_ATTAINMENT = Gauge(
     "connector_sla_attainment_ratio",
-    "SLA attainment of the current month (1.0 = met), per commitment.",
+    "SLA attainment of the current month (1.0 = met), per commitment; absent "
+    "while nothing of the month can be judged yet.",
     ["commitment"],
     registry=REGISTRY,
 )

@@ -21,7 +21,14 @@ from adapters.protocol import Adapter, AdapterFactory
 from connector.config import SystemSettings, format_validation_error
 from connector.errors import ConfigError
 
-__all__ = ["BUILTIN_ADAPTERS", "adapter_names", "build_adapter", "load_adapter_class"]
+__all__ = [
+    "BUILTIN_ADAPTERS",
+    "adapter_names",
+    "build_adapter",
+    "load_adapter_class",
+    "load_system_adapter",
+    "validate_adapter_settings",
+]
 
 BUILTIN_ADAPTERS: dict[str, str] = {
     "csv": "adapters.csv:CsvAdapter",
@@ -81,6 +88,28 @@ def load_adapter_class(name: str) -> AdapterFactory:
     return cast(AdapterFactory, factory)
 
 
+def load_system_adapter(system: str, section: SystemSettings) -> AdapterFactory:
+    """The adapter class of ``[ma]`` or ``[sfa]``; errors name the section.
+
+    Raises:
+        ConfigError: the section names no known adapter ("did you mean" included).
+    """
+    try:
+        return load_adapter_class(section.adapter)
+    except ConfigError as exc:
+        if exc.context.get("value") != section.adapter or "unknown" not in str(exc):
+            raise
+        from connector.config_origin import did_you_mean
+
+        names = adapter_names()
+        raise ConfigError(
+            f"[{system}] adapter = {section.adapter!r}: unknown adapter"
+            + did_you_mean(section.adapter, names),
+            hint=f"set [{system}] adapter to one of: {', '.join(names)}",
+            context={"section": system, "key": "adapter", "value": section.adapter},
+        ) from None
+
+
 def validate_adapter_settings(
     system: str, section: SystemSettings, *, source: str = "config"
 ) -> BaseModel:
@@ -89,13 +118,15 @@ def validate_adapter_settings(
     Raises:
         ConfigError: with one problem line per bad key, prefixed by the section.
     """
-    factory = load_adapter_class(section.adapter)
+    factory = load_system_adapter(system, section)
     try:
         return factory.settings_model.model_validate(section.options)
     except ValidationError as exc:
         problems = [
             line.replace(f"{source}: ", f"{source}: {system}.", 1)
-            for line in format_validation_error(exc, source)
+            for line in format_validation_error(
+                exc, source, model=factory.settings_model
+            )
         ]
         raise ConfigError(
             f"{len(problems)} problem(s) in [{system}] ({section.adapter} adapter)",
@@ -125,7 +156,7 @@ def build_adapter(
         ledger: a processed-file ledger, passed only to adapters whose factory
             takes a ``ledger`` keyword (the CSV adapter's inbox).
     """
-    factory = load_adapter_class(section.adapter)
+    factory = load_system_adapter(system, section)
     settings = validate_adapter_settings(system, section, source=source)
     resolve = getattr(settings, "resolve_paths", None)
     if callable(resolve):

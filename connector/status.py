@@ -25,22 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from connector.app import App
 from connector.errors import ConnectorError, StateError
 from connector.leases import list_leases
 from connector.logging import MASK, scrub
-from connector.metrics import CURSOR_LAG, REGISTRY
+from connector.metrics import CURSOR_LAG, DEAD_LETTERS, LAST_SUCCESS, REGISTRY
 from connector.store.cursors import list_cursors
 from connector.store.deadletters import count_dead_letters
-from connector.store.runs import last_runs
+from connector.store.runs import last_runs, last_successes
 
 __all__ = [
     "FLOW_NAMES",
     "HealthCheck",
     "MappingVersion",
     "collect_status",
+    "cursor_value",
     "health_path",
     "mapping_version_source",
     "metrics_exposition",
@@ -49,6 +51,7 @@ __all__ = [
     "remove_health",
     "scrub_tree",
     "update_cursor_lag",
+    "update_store_gauges",
     "write_health",
 ]
 
@@ -157,7 +160,11 @@ def collect_status(
             **_settings_of(app, flow),
             "last_run": runs.get(flow),
             "cursors": [
-                {k: c[k] for k in ("source", "value", "updated_at")}
+                {
+                    "source": c["source"],
+                    "value": cursor_value(c["value"]),
+                    "updated_at": c["updated_at"],
+                }
                 for c in cursors
                 if c["flow"] == flow
             ],
@@ -176,6 +183,21 @@ def collect_status(
     }
     scrubbed: dict[str, Any] = scrub_tree(result)
     return scrubbed
+
+
+def cursor_value(raw: Any) -> Any:
+    """A stored cursor as data: adapters store JSON text, shown here parsed.
+
+    ``status --json`` and ``/status`` then carry ``{"updated": ...}`` as an object a
+    script can read, not as a string holding JSON. Text that is not JSON (an
+    opaque token, a bare number) stays a string.
+    """
+    if not isinstance(raw, str) or not raw.lstrip().startswith(("{", "[")):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def readiness(app: App, flows: list[str]) -> tuple[bool, dict[str, Any]]:
@@ -202,14 +224,42 @@ def metrics_exposition(app: App) -> tuple[bytes, str]:
     """
     if app.store.ping():
         with app.store.read() as conn:
-            update_cursor_lag(list_cursors(conn), datetime.now(UTC))
+            update_store_gauges(conn, datetime.now(UTC))
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
+def update_store_gauges(conn: Connection, now: datetime) -> None:
+    """Refresh the gauges that are facts of the shared store, not of this process.
+
+    Cursor lag, the dead-letter backlog and each flow's last success are read
+    from the store on every scrape, so every replica reports the same values and
+    they survive restarts.
+    """
+    update_cursor_lag(list_cursors(conn), now)
+    DEAD_LETTERS.clear()
+    backlog = count_dead_letters(conn)
+    for flow in FLOW_NAMES:
+        counts = backlog.get(flow, {})
+        for status in ("pending", "parked"):
+            DEAD_LETTERS.labels(flow, status).set(counts.get(status, 0))
+    LAST_SUCCESS.clear()
+    for flow, ended in last_successes(conn).items():
+        LAST_SUCCESS.labels(flow).set(ended.timestamp())
+
+
 def update_cursor_lag(cursors: list[dict[str, Any]], now: datetime) -> None:
-    """Set the cursor-lag gauge: how long ago each cursor last moved."""
+    """Set the cursor-lag gauge: how long ago each scheduled cursor last moved.
+
+    Backfill cursors (their own ``backfill ...`` namespace) are left out: a
+    finished backfill never moves again, so its lag would grow for ever and an
+    alert on the gauge would never clear. The gauge is rebuilt from the store on
+    every call, so a cursor that is gone leaves no stale series behind.
+    """
+    CURSOR_LAG.clear()
     for cursor in cursors:
         updated = cursor["updated_at"]
+        if str(cursor["source"]).startswith("backfill "):
+            continue
         if isinstance(updated, datetime):
             CURSOR_LAG.labels(cursor["flow"], cursor["source"]).set(
                 max(0.0, (now - updated).total_seconds())

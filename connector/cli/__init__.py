@@ -1,7 +1,9 @@
 """The ``connector`` command line.
 
-Each command group lives in its own module and is registered here. Errors raised
-as :class:`~connector.errors.ConnectorError` become one line per problem on stderr
+Command modules are imported only when their command runs (see
+:mod:`connector.cli.commands`), so ``--help``, ``--version`` and shell completion
+answer without loading SQLAlchemy, the store or the flows. Errors raised as
+:class:`~connector.errors.ConnectorError` become one line per problem on stderr
 and the exit code of their class (2 for usage and config errors).
 """
 
@@ -11,22 +13,36 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from typer.core import TyperOption
 
+from connector import __version__
+from connector.cli.commands import LazyGroup
 from connector.errors import ConfigError, ConnectorError
-from connector.logging import configure_logging, scrub
 
 __all__ = ["app", "main"]
 
+
+def _flag_type(self: TyperOption, ctx: object) -> str | None:
+    """No type column for on/off flags: ``--json`` takes no value to describe."""
+    if self.is_flag or self.count:
+        return self.metavar
+    return _option_type(self, ctx)  # type: ignore[arg-type]
+
+
+# Typer's rich help prints ``<bool>`` beside every flag, which reads as if the flag
+# wanted a value; flags keep an empty type column instead.
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
 app = typer.Typer(
     name="connector",
+    cls=LazyGroup,
     help="Sync leads from marketing to sales and outcomes back, with one funnel.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path | None,
@@ -39,21 +55,42 @@ ConfigOption = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"connector {__version__}")
+        raise typer.Exit(0)
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option(
+        "--version",
+        "-V",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+]
+
+
 @app.callback()
-def _root(ctx: typer.Context, config: ConfigOption = None) -> None:
+def _root(
+    ctx: typer.Context, config: ConfigOption = None, version: VersionOption = False
+) -> None:
     """Sync leads from marketing to sales and outcomes back, with one funnel."""
+    from connector.logging import configure_logging
+
     ctx.obj = {"config": config}
     configure_logging()
 
 
-def _register() -> None:
-    from connector.cli import commands
-
-    commands.register(app)
-
-
 def report_error(error: ConnectorError) -> None:
     """Print a connector error as the one-line-per-problem form users read."""
+    from rich.console import Console
+
+    from connector.logging import scrub
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     problems = error.problems if isinstance(error, ConfigError) else []
     if problems:
         for line in problems:
@@ -70,7 +107,6 @@ def main(argv: list[str] | None = None) -> int:
     Typer handles usage errors itself (exit 2); connector errors are printed here as
     one line each and exit with their class's code.
     """
-    _register()
     try:
         app(args=argv, prog_name="connector")
     except ConnectorError as exc:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, SecretStr
 from rich.console import Console
 
 from connector.app import App
+from connector.cli.context import load_app
 from connector.logging import MASK
 from connector.registry import validate_adapter_settings
 
@@ -56,7 +57,25 @@ def effective_config(connector: App) -> dict[str, Any]:
 
 @app.command("check")
 def check(ctx: typer.Context) -> None:
-    """Validate the config and print it as it will be used (secrets masked)."""
-    connector = App.from_config(ctx.obj["config"])
-    Console().print_json(json.dumps(effective_config(connector), ensure_ascii=False))
+    """Validate the config and print it as it will be used (secrets masked).
+
+    Also says where each value came from (env, secret file, TOML file; the rest
+    are defaults) and fails (exit 2) when a file to read is missing or a file to
+    write cannot be created.
+    """
+    from connector.config_check import origin_lines, path_problems
+    from connector.errors import ConfigError
+
+    connector = load_app(ctx)
+    config = effective_config(connector)
+    Console().print_json(json.dumps(config, ensure_ascii=False))
+    for line in origin_lines(connector, config):
+        typer.echo(line, err=True)
+    problems = path_problems(connector)
+    if problems:
+        raise ConfigError(
+            f"{len(problems)} path problem(s) in the configuration",
+            hint="fix each path listed (relative paths start at the config's folder)",
+            problems=problems,
+        )
     typer.echo(f"config ok: {connector.config_path}", err=True)

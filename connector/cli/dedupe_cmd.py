@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connector.app import App, System
+from connector.cli.context import load_app
 from connector.errors import RecordInvalidError, UsageError
 from connector.matching import Cluster, MatchRules, cluster, load_match_rules
 from connector.records import Person
@@ -127,7 +128,7 @@ def scan(
             hint="connector dedupe scan --source ma",
         )
     system: System = "ma" if source == "ma" else "sfa"
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     try:
         match_rules = _rules(connector, rules)
         people, skipped = _people(connector, system)
@@ -165,7 +166,7 @@ def scan(
 @app.command("check")
 def check(ctx: typer.Context, rules: RulesOption = None) -> None:
     """Validate the matching rules and list them in the order they are tried."""
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     match_rules = _rules(connector, rules)
     for index, rule in enumerate(match_rules.rules, start=1):
         parts = []

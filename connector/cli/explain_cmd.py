@@ -6,6 +6,8 @@ person's identity links, stage history and, per field, who last wrote it and why
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection, func, select
 
-from connector.app import App
+from connector.cli.context import load_app
 from connector.errors import UsageError
 from connector.qualification import explain as explain_rules
 from connector.qualification import load_qualification
@@ -44,9 +46,29 @@ def _find_canonical(conn: Connection, key: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def _time_zone(mappings_dir: Path) -> tuple[str, tzinfo]:
+    """The report time zone of reporting.toml (times are stored in UTC).
+
+    Without it a 9:00 JST write showed as 00:00 with no zone: the admin
+    compares these times with the SFA's screen, which shows local time.
+    """
+    from connector.reports.config import load_reporting
+
+    settings = load_reporting(mappings_dir / "reporting.toml")
+    name = settings.timezone
+    return (f"UTC{name}" if name[:1] in "+-" else name), settings.tz
+
+
+def _local(moment: datetime, tz: tzinfo) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
 def explain(ctx: typer.Context, key: KeyArg) -> None:
     """Show a person's links, stage history and the origin of every written field."""
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx, read_only=True)
+    tz_name, tz = _time_zone(connector.mappings_dir)
     console = Console()
     with connector.store.read() as conn:
         canonical = _find_canonical(conn, key)
@@ -63,7 +85,7 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
         ).all()
         history = events.stage_history(conn, canonical_id=canonical)
         writes = provenance.field_history(conn, canonical_id=canonical)
-    console.print(f"[bold]person {canonical}[/]")
+    console.print(f"[bold]person {canonical}[/]  (times in {tz_name})")
     if person is not None:
         data = person._mapping
         console.print(
@@ -72,7 +94,9 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
             markup=False,
         )
     table = Table(title="identity links")
-    for column in ("system", "entity", "id", "alias of", "rule", "score", "linked"):
+    for column in ("system", "entity", "id", "alias of", "rule", "score"):
+        table.add_column(column)
+    for column in (f"linked ({tz_name})",):
         table.add_column(column)
     for link in links:
         m = link._mapping
@@ -83,15 +107,15 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
             m["alias_of"] or "",
             m["rule"],
             "" if m["score"] is None else f"{m['score']:.2f}",
-            f"{m['linked_at']:%Y-%m-%d %H:%M}",
+            _local(m["linked_at"], tz),
         )
     console.print(table)
     table = Table(title="stage history")
-    for column in ("when", "system", "record", "from", "to", "reason"):
+    for column in (f"when ({tz_name})", "system", "record", "from", "to", "reason"):
         table.add_column(column)
     for item in history:
         table.add_row(
-            f"{item['occurred_at']:%Y-%m-%d %H:%M}",
+            _local(item["occurred_at"], tz),
             item["system"],
             f"{item['entity']} {item['record_id']}",
             item["from_stage"] or "",
@@ -100,7 +124,9 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
         )
     console.print(table)
     table = Table(title="fields written by the connector (latest per field)")
-    for column in ("target", "field", "value", "from", "rule", "when", "run"):
+    for column in ("target", "field", "value", "from", "rule", f"when ({tz_name})"):
+        table.add_column(column, overflow="fold")
+    for column in ("run",):
         table.add_column(column, overflow="fold")
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     for write in writes:
@@ -112,7 +138,7 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
             str(write["value"] or "")[:80],
             write["origin_system"],
             write["rule"],
-            f"{write['written_at']:%Y-%m-%d %H:%M}",
+            _local(write["written_at"], tz),
             str(write["run_id"] or "")[:8],
         )
     console.print(table)
@@ -124,9 +150,11 @@ def qualify(
 ) -> None:
     """Show every qualification rule for one MA lead and whether it passed.
 
-    Reads the lead from the MA system (a full read for CSV sources).
+    Reads the lead from the MA system (a full read for CSV sources). Exit codes,
+    for scripts: 0 qualified (goes to sales), 1 not qualified, 2 no such lead
+    or a usage/config error.
     """
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     from connector.mapping import load_mappings
 
     mappings = load_mappings(connector.mappings_dir)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from connector.app import App
+from connector.cli.context import load_app
 from connector.mapping import Mappings, load_mappings
 from connector.mapping.check import LiveReport, VocabularySource, live_check
 from connector.mapping.suggest import suggest_block, write_suggestions
@@ -36,18 +36,23 @@ DirOption = Annotated[
 def _directory(ctx: typer.Context, directory: Path | None) -> Path:
     if directory is not None:
         return directory
-    return App.from_config(ctx.obj["config"]).mappings_dir
+    return load_app(ctx).mappings_dir
 
 
 def _live(ctx: typer.Context, mappings: Mappings) -> LiveReport:
-    connector = App.from_config(ctx.obj["config"])
+    connector = load_app(ctx)
     try:
         sources: dict[str, VocabularySource] = {
             system: connector.adapter(system)
             for system in ("ma", "sfa")
             if any(s == system for s, _ in mappings.vocabularies)
         }
-        return live_check(mappings, sources)
+        exports = frozenset(
+            system
+            for system in sources
+            if getattr(connector.settings, system).adapter == "csv"
+        )
+        return live_check(mappings, sources, exports=exports)
     finally:
         connector.close()
 
@@ -82,6 +87,7 @@ def check(
         )
     typer.echo(
         f"live: {len(report.unmapped)} unmapped, {len(report.stale)} stale, "
+        f"{len(report.kept)} written by the connector (keep), "
         f"{len(report.errors)} unreadable",
         err=True,
     )

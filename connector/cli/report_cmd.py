@@ -6,19 +6,22 @@ Reports read the state store only; ``writeback`` is the one command that writes
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from sqlalchemy import Connection, func, select
 
 from connector.app import App
+from connector.cli.context import load_app
 from connector.errors import UsageError
+from connector.reports import sla_output
 from connector.reports.config import ReportingSettings, load_reporting
-from connector.reports.formatting import funnel_json, plan_json, sla_json, to_csv
+from connector.reports.formatting import funnel_json, plan_json, to_csv
 from connector.reports.funnel import funnel_report
 from connector.reports.period import Period, parse_date
 from connector.reports.plan import history_row, make_plan
@@ -26,6 +29,7 @@ from connector.reports.render_html import render_html
 from connector.reports.render_table import funnel_tables, plan_table, sla_tables
 from connector.reports.sla import sla_report
 from connector.reports.writeback import write_back_campaigns
+from connector.store.schema import persons
 
 __all__ = ["app", "funnel", "plan", "sla", "writeback"]
 
@@ -60,9 +64,17 @@ class Format(StrEnum):
 
 
 class SimpleFormat(StrEnum):
-    """Output format of the SLA report and the plan."""
+    """Output format of the plan."""
 
     table = "table"
+    json = "json"
+
+
+class SlaFormat(StrEnum):
+    """Output format of the SLA report (CSV: one row per month)."""
+
+    table = "table"
+    csv = "csv"
     json = "json"
 
 
@@ -75,7 +87,11 @@ class Lang(StrEnum):
 
 SinceOpt = Annotated[
     str | None,
-    typer.Option("--since", help="First day, YYYY-MM-DD (default: 1st of this month)."),
+    typer.Option(
+        "--since",
+        help="First day, YYYY-MM-DD (default: 1st of this month; if this month has "
+        "no leads yet, the latest month that has).",
+    ),
 ]
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Last day, YYYY-MM-DD (default: today).")
@@ -86,18 +102,46 @@ OutputOpt = Annotated[
 ]
 
 
-def _open(ctx: typer.Context) -> tuple[App, ReportingSettings]:
-    connector = App.from_config(ctx.obj["config"])
+def _open(
+    ctx: typer.Context, *, read_only: bool = True
+) -> tuple[App, ReportingSettings]:
+    connector = load_app(ctx, read_only=read_only)
     return connector, load_reporting(connector.mappings_dir / "reporting.toml")
 
 
 def _period(
-    settings: ReportingSettings, since: str | None, until: str | None
+    settings: ReportingSettings,
+    since: str | None,
+    until: str | None,
+    conn: Connection | None = None,
 ) -> Period:
+    """The report window: the options, else this month so far.
+
+    With neither option, a month with no leads yet (early in a month, or a demo
+    store such as the bundled example's) would show an empty report; the latest
+    month that has leads is shown instead, and stderr says so.
+    """
     today = datetime.now(UTC).astimezone(settings.tz).date()
     last = parse_date(until, "--until") if until else today
     first = parse_date(since, "--since") if since else date(last.year, last.month, 1)
-    return Period(first, last, settings.tz)
+    period = Period(first, last, settings.tz)
+    if since or until or conn is None:
+        return period
+    latest = conn.execute(select(func.max(persons.c.created_at))).scalar()
+    if latest is None or not isinstance(latest, datetime):
+        return period
+    moment = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    if moment >= period.start:
+        return period
+    local = moment.astimezone(settings.tz).date()
+    start = local.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    typer.echo(
+        f"no leads since {period.since}; showing {start:%Y-%m}, the latest month "
+        "with leads (pass --since/--until to choose)",
+        err=True,
+    )
+    return Period(start, end, settings.tz)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -144,8 +188,8 @@ def funnel(
             hint="e.g. --format html --output report.html",
         )
     connector, settings = _open(ctx)
-    period = _period(settings, since, until)
     with connector.store.read() as conn:
+        period = _period(settings, since, until, conn)
         report = funnel_report(
             conn,
             settings,
@@ -170,27 +214,51 @@ def sla(
     ctx: typer.Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare", help="Also show the previous period of equal length."
+        ),
+    ] = False,
     fmt: Annotated[
-        SimpleFormat, typer.Option("--format", help="Output format.")
-    ] = SimpleFormat.table,
+        SlaFormat, typer.Option("--format", help="Output format.")
+    ] = SlaFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.ja,
 ) -> None:
     """SLA attainment per month (marketing and sales) and every breach."""
     connector, settings = _open(ctx)
-    period = _period(settings, since, until)
+    now = datetime.now(UTC)
     with connector.store.read() as conn:
-        report = sla_report(conn, settings, period, now=datetime.now(UTC))
-    if fmt is SimpleFormat.json:
-        _emit(sla_json(report) + "\n", output)
+        period = _period(settings, since, until, conn)
+        report = sla_report(conn, settings, period, now=now)
+        previous = (
+            sla_report(conn, settings, period.previous(), now=now) if compare else None
+        )
+    if fmt is SlaFormat.json:
+        _emit(sla_output.sla_json_compared(report, previous) + "\n", output)
+    elif fmt is SlaFormat.csv:
+        _emit("\ufeff" + sla_output.sla_csv(report, previous, lang.value), output)
     else:
-        Console().print(sla_tables(report, lang.value))
+        parts = [sla_tables(report, lang.value)]
+        if previous is not None:
+            parts.append(sla_output.sla_comparison(report, previous, lang.value))
+        text = _render(Group(*parts))
+        _emit(text, output)
+
+
+def _render(renderable: RenderableType) -> str:
+    """A rich renderable as the text a terminal of the current width shows."""
+    console = Console(highlight=False)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
 
 
 @app.command("writeback")
 def writeback(ctx: typer.Context) -> None:
     """Write per-campaign results to the MA side now (the daemon also schedules it)."""
-    connector, settings = _open(ctx)
+    connector, settings = _open(ctx, read_only=False)
     summary = write_back_campaigns(connector.store, connector.adapter("ma"), settings)
     typer.echo(
         f"campaigns written: {summary.written}, unchanged: {summary.unchanged}, "
@@ -234,12 +302,28 @@ def plan(
             help="Lead-to-customer rate, 0.02 or 2% (default: measured).",
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="First day of the history measured, YYYY-MM-DD (default: "
+            "plan.history_months back from --until).",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Last day of that history (default: today)."),
+    ] = None,
     fmt: Annotated[
         SimpleFormat, typer.Option("--format", help="Output format.")
     ] = SimpleFormat.table,
     lang: LangOpt = Lang.ja,
 ) -> None:
-    """From a revenue target: customers needed, and leads needed at each stage."""
+    """From a revenue target: customers needed, and leads needed at each stage.
+
+    Measured inputs (deal size, conversions) come from the leads of the history
+    window: --since/--until, or the last plan.history_months months.
+    """
     target = _decimal(revenue, "--revenue")
     assert target is not None  # noqa: S101 - required option
     size, rate = (
@@ -249,8 +333,15 @@ def plan(
     # History is read even when both values are given: it still measures how
     # many people each middle stage needs.
     connector, settings = _open(ctx)
+    window: Period | None = None
+    if since or until:
+        today = datetime.now(UTC).astimezone(settings.tz).date()
+        last = parse_date(until, "--until") if until else today
+        back = timedelta(days=round(settings.plan.history_months * 30.44))
+        first = parse_date(since, "--since") if since else last - back
+        window = Period(first, last, settings.tz)
     with connector.store.read() as conn:
-        history, history_period = history_row(conn, settings)
+        history, history_period = history_row(conn, settings, period=window)
     result = make_plan(
         target,
         deal_size=size,

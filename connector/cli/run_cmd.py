@@ -11,9 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from connector.app import App
+from connector.cli.context import load_app
 from connector.daemon import Daemon
-from connector.logging import configure_logging
 from connector.status import collect_status, health_path, read_health
 
 __all__ = ["run", "status"]
@@ -33,8 +32,7 @@ def run(
     SIGTERM finishes the batch in hand, commits its cursor and exits 0 within
     daemon.grace_seconds. With --once: exit 1 if a run failed or dead-lettered.
     """
-    app = App.from_config(ctx.obj["config"])
-    configure_logging(app.settings.logging.level, app.settings.logging.format)
+    app = load_app(ctx)
     daemon = Daemon(app)
     try:
         if once:
@@ -69,7 +67,7 @@ def status(
     Exits 1 when the daemon's health record is stale (it hung or was killed);
     with --health also when there is none.
     """
-    app = App.from_config(ctx.obj["config"])
+    app = load_app(ctx, read_only=True)
     check = read_health(health_path(app))
     if health:
         typer.echo(check.detail, err=not check.healthy)
@@ -119,17 +117,14 @@ def _print(data: dict[str, Any]) -> None:
     console.print(f"daemon: {data['health']['detail']}", markup=False)
 
 
-def _cursor_text(value: str) -> str:
+def _cursor_text(value: Any) -> str:
     """A cursor as a person reads it: its position, not the adapter's JSON."""
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return value if len(value) <= 40 else value[:39] + "…"
-    if not isinstance(parsed, dict):
-        return str(parsed)
+    if not isinstance(value, dict):
+        text = str(value)
+        return text if len(text) <= 40 else text[:39] + "…"
     for key in ("updated", "ts", "since", "line", "after"):
-        if parsed.get(key) not in (None, ""):
-            return f"{key} {parsed[key]}"
+        if value.get(key) not in (None, ""):
+            return f"{key} {value[key]}"
     return "(start)"
 
 

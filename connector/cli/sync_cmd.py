@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from connector.app import App
+from connector.cli.context import check_flow, load_app
 from connector.cli.progress_view import progress_display
 from connector.errors import UsageError
-from connector.flows import FLOWS, RunSummary, run_flow
+from connector.flows import RunSummary, run_flow
 from connector.flows.progress import ProgressListener
 from connector.leases import acquire_lease, cli_holder, dead_cli_holder, keep_alive
 
-__all__ = ["backfill", "print_summary", "sync"]
+__all__ = ["backfill", "exit_code", "print_summary", "sync"]
 
 FlowArg = Annotated[
     str, typer.Argument(help="handoff (MA -> SFA) or outcomes (SFA -> MA).")
@@ -29,13 +30,6 @@ DryRun = Annotated[
     typer.Option("--dry-run", help="Show what would change; write nothing anywhere."),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
-
-
-def _check_flow(flow: str) -> None:
-    if flow not in FLOWS:
-        raise UsageError(
-            f"unknown flow {flow!r}", hint=f"use one of: {', '.join(sorted(FLOWS))}"
-        )
 
 
 def _parse_date(value: str | None, option: str) -> datetime | None:
@@ -146,16 +140,22 @@ def _run_leased(
     since: datetime | None = None,
     until: datetime | None = None,
     progress: ProgressListener | None = None,
+    received: list[int],
 ) -> RunSummary:
     """Run a flow under its lease, so a command never races the daemon.
 
     A dry run writes nothing, the lease table included, so it takes no lease.
-    SIGTERM/SIGINT ask the run to stop after the batch in hand.
+    SIGTERM/SIGINT ask the run to stop after the batch in hand; the signals that
+    arrived are appended to ``received`` (see :func:`exit_code`).
     """
     stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        stop.set()
+
     previous = {
-        sig: signal.signal(sig, lambda *_: stop.set())
-        for sig in (signal.SIGTERM, signal.SIGINT)
+        sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     try:
         if dry_run:
@@ -206,6 +206,18 @@ def _run_leased(
             signal.signal(sig, handler)
 
 
+def exit_code(summary: RunSummary, received: list[int]) -> int:
+    """The process exit code of a sync or backfill run.
+
+    A run stopped by Ctrl-C or SIGTERM exits 128 + the signal (130, 143), as a
+    shell does, so ``connector backfill ... && next`` does not carry on after an
+    interrupted backfill; a run stopped by its API budget still exits 0.
+    """
+    if received and summary.status == "stopped":
+        return 128 + received[0]
+    return summary.exit_code
+
+
 def sync(
     ctx: typer.Context,
     flow: FlowArg,
@@ -213,14 +225,15 @@ def sync(
     as_json: JsonOut = False,
 ) -> None:
     """Run one flow once, from its cursor (exit 1 if records were dead-lettered)."""
-    _check_flow(flow)
-    app = App.from_config(ctx.obj["config"])
+    check_flow(flow)
+    app = load_app(ctx)
+    received: list[int] = []
     try:
-        summary = _run_leased(app, flow, dry_run=dry_run)
+        summary = _run_leased(app, flow, dry_run=dry_run, received=received)
     finally:
         app.close()
     print_summary(summary, as_json=as_json)
-    raise typer.Exit(summary.exit_code)
+    raise typer.Exit(exit_code(summary, received))
 
 
 def backfill(
@@ -238,12 +251,14 @@ def backfill(
     """Re-sync history through full listings, checkpointing after every batch.
 
     Killed and started again with the same dates, it resumes from its checkpoint.
+    Interrupted (Ctrl-C, SIGTERM) it exits 130 or 143 after its last checkpoint.
     Progress shows as a bar on a terminal and as log lines otherwise; a backfill
     that meets an API budget stops cleanly with a forecast of the runs left.
     """
-    _check_flow(flow)
+    check_flow(flow)
     start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
-    app = App.from_config(ctx.obj["config"])
+    app = load_app(ctx)
+    received: list[int] = []
     try:
         with progress_display(Console(stderr=True)) as listener:
             summary = _run_leased(
@@ -254,8 +269,9 @@ def backfill(
                 since=start,
                 until=end,
                 progress=listener,
+                received=received,
             )
     finally:
         app.close()
     print_summary(summary, as_json=as_json)
-    raise typer.Exit(summary.exit_code)
+    raise typer.Exit(exit_code(summary, received))

@@ -2,7 +2,10 @@
 
 Each adapter reports the live values of a stage field (``Adapter.vocabulary``).
 Values with no mapping would dead-letter records, so they are what the admin must
-act on; mapped values that no longer exist are stale and only reported.
+act on; mapped values that no longer exist are stale and only reported. A value
+the connector itself writes (the ``write`` table) is not stale when the system is
+read from a file export, which lists only the values in use: it is listed as one to
+keep, never as one to remove.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class LiveReport:
 
     unmapped: list[LiveValue] = field(default_factory=list)
     stale: list[LiveValue] = field(default_factory=list)
+    kept: list[LiveValue] = field(default_factory=list)
+    """Values absent from a file export that the connector writes: keep them."""
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Stage fields whose system reported no values at all (not compared)."""
@@ -72,6 +77,13 @@ class LiveReport:
                 f"{item.system}.{item.field}: remove the line if the value is gone "
                 "or fix it if it was renamed (file exports list only values in use)"
             )
+        for item in self.kept:
+            out.append(
+                f"stages.toml: {_table(item)}.{item.value}: mapped value "
+                f"{item.label!r} is not among the live values of "
+                f"{item.system}.{item.field}, but the connector writes it: keep the "
+                "line (the file export lists only values in use)"
+            )
         out.extend(self.errors)
         return out
 
@@ -89,7 +101,9 @@ def _split(vocab: Vocabulary, raw: str) -> tuple[str | None, str]:
     return None, raw
 
 
-def _compare(vocab: Vocabulary, live: list[str], report: LiveReport) -> None:
+def _compare(
+    vocab: Vocabulary, live: list[str], report: LiveReport, *, export: bool
+) -> None:
     seen: set[str] = set()
     for raw in live:
         if not str(raw).strip():
@@ -106,8 +120,18 @@ def _compare(vocab: Vocabulary, live: list[str], report: LiveReport) -> None:
             report.unmapped.append(
                 LiveValue(vocab.system, vocab.entity, vocab.field, value, pipeline)
             )
+    written = {normalise_value(v) for v in vocab.write.values()} if export else set()
     for known in sorted(vocab.known_values()):
         if normalise_value(known) in seen:
+            continue
+        if normalise_value(known) in written:
+            # The connector writes this value itself ([...write], e.g. HubSpot's
+            # standard `customer` for won): an export that holds no such record
+            # yet does not make it stale, and removing it would break write-back.
+            pipeline, value = _split(vocab, known)
+            report.kept.append(
+                LiveValue(vocab.system, vocab.entity, vocab.field, value, pipeline)
+            )
             continue
         pipeline, value = _split(vocab, known)
         if vocab.pipeline_field and pipeline is not None:
@@ -120,13 +144,18 @@ def _compare(vocab: Vocabulary, live: list[str], report: LiveReport) -> None:
 
 
 def live_check(
-    mappings: Mappings, sources: Mapping[str, VocabularySource]
+    mappings: Mappings,
+    sources: Mapping[str, VocabularySource],
+    *,
+    exports: frozenset[str] = frozenset(),
 ) -> LiveReport:
     """Compare every stage vocabulary with its system's live values.
 
     Args:
         mappings: the loaded mappings.
         sources: system name (``ma``/``sfa``) -> its adapter.
+        exports: systems read from file exports, whose "live values" are only
+            the values in use; there a value the connector writes is not stale.
     """
     report = LiveReport()
     for (system, entity), vocab in sorted(mappings.vocabularies.items()):
@@ -147,5 +176,5 @@ def live_check(
             # CSV export without that column): there is nothing to compare with.
             report.skipped.append(f"{system}.{vocab.field}")
             continue
-        _compare(vocab, live, report)
+        _compare(vocab, live, report, export=system in exports)
     return report

@@ -25,7 +25,9 @@ SERIES_COLOURS: dict[str, str] = {
 }
 """One colour per funnel stage, shared by both charts and the legend."""
 
-_FONT = "font-family=\"'IPAGothic','Noto Sans CJK JP',sans-serif\""
+# Chart text uses the page's font stack (render_html's CSS): a font named here
+# (IPAGothic, monospaced) made every English label monospace.
+_FONT = 'font-family="inherit"'
 
 
 def funnel_svg(total: FunnelRow, lang: Lang) -> str:

@@ -5,8 +5,16 @@ skip stages (a lead created straight as SQL, a deal won without an opportunity
 step), so the rule is: a person reached stage S at the first moment it reached S
 *or any later main-line stage*; being rejected implies it had reached MQL (sales
 can only reject what it was handed) and being lost implies an opportunity. Only
-stages with an event of their own count as *observed*; average days between stages
-use observed stages only, so skipped stages do not pull averages to zero.
+stages entered by an event of their own count as *observed*; average days between
+stages use observed stages only, so skipped stages do not pull averages to zero.
+
+A person's creation time is the timestamp of the first record read, so a person
+first exported as an MQL "became a lead" at the very moment it became an MQL,
+which made "days lead -> MQL" 0.0. A pair of stages reached at the same moment,
+or out of order, says the data cannot tell how long the move took, so
+:mod:`connector.reports.funnel` leaves it out of the average. A deal first
+exported already won shows no opportunity stage of its own, so "days opportunity
+-> won" is measured only on deals seen open before they closed.
 """
 
 from __future__ import annotations

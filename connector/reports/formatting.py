@@ -26,6 +26,7 @@ __all__ = [
     "money",
     "pct",
     "plan_json",
+    "points",
     "reasons",
     "row_record",
     "sla_json",
@@ -59,6 +60,17 @@ def delta(now: float | Decimal | None, before: float | Decimal | None) -> str:
         return "-"
     change = (float(now) - float(before)) / float(before) * 100
     return f"{change:+.1f}%"
+
+
+def points(now: float | None, before: float | None) -> str:
+    """Change of a rate in percentage points: 6.4% -> 8.0% is ``+1.6 pt``.
+
+    Rates are compared by their difference, never relative to each other: "+25%"
+    for 6.4% -> 8.0% reads as if the rate had gone up by 25 points.
+    """
+    if now is None or before is None:
+        return "-"
+    return f"{(float(now) - float(before)) * 100:+.1f} pt"
 
 
 def reasons(row: FunnelRow) -> str:

@@ -137,9 +137,12 @@ def _build_row(
     days: dict[str, float | None] = {}
     for a, b in STAGE_PAIRS:
         spans = [
-            (p.reached[b] - p.reached[a]).total_seconds() / 86400
+            span
             for p in people
             if a in p.observed and b in p.observed
+            # Zero or negative: both seen at once (or clocks disagree), not a
+            # move that took no time; it would drag the average to 0.0.
+            if (span := (p.reached[b] - p.reached[a]).total_seconds() / 86400) > 0
         ]
         days[f"{a}->{b}"] = sum(spans) / len(spans) if spans else None
     revenue = sum((w.deal.amount or Decimal(0) for w in won), Decimal(0))

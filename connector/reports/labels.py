@@ -78,6 +78,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sla.followup": ("初回対応期限", "Follow-up deadline"),
     "sla.none": ("違反はありません", "No breaches"),
     "sla.open": ("(集計中)", "(in progress)"),
+    "sla.late": (
+        "初回対応まで {hours:.1f} 時間",
+        "first follow-up after {hours:.1f} h",
+    ),
+    "sla.no_followup": ("未対応", "no follow-up yet"),
+    "sla.short": (
+        "適格リード {qualified} 件 / 目標 {target} 件",
+        "{qualified} of {target} qualified leads",
+    ),
+    "days.none": (
+        "-: 両ステージへの移行を順に観測できた人がいない (受注済みで初めて"
+        "取り込んだ商談には商談ステージがなく、MQL として初めて取り込んだ"
+        "リードにはリード段階がない)",
+        "-: nobody in the row was seen entering both stages one after the other "
+        "(a deal first read already won shows no opportunity stage; a lead first "
+        "read as an MQL shows no lead stage)",
+    ),
     "plan.revenue": ("売上目標", "Revenue target"),
     "plan.deal_size": ("平均受注単価", "Average deal size"),
     "plan.conversion": ("リード→受注率", "Lead-to-customer conversion"),

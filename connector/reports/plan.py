@@ -54,12 +54,17 @@ class Plan:
 
 
 def history_row(
-    conn: Connection, settings: ReportingSettings, *, now: datetime | None = None
+    conn: Connection,
+    settings: ReportingSettings,
+    *,
+    now: datetime | None = None,
+    period: Period | None = None,
 ) -> tuple[FunnelRow, Period]:
-    """The funnel total of the last ``plan.history_months`` months, for measuring."""
-    today = (now or datetime.now(UTC)).astimezone(settings.tz).date()
-    since = today - timedelta(days=round(settings.plan.history_months * 30.44))
-    period = Period(since, today, settings.tz)
+    """The funnel total of ``period``, by default the last ``plan.history_months``."""
+    if period is None:
+        today = (now or datetime.now(UTC)).astimezone(settings.tz).date()
+        since = today - timedelta(days=round(settings.plan.history_months * 30.44))
+        period = Period(since, today, settings.tz)
     report = funnel_report(conn, settings, period, by="month")
     return report.total, period
 

@@ -9,27 +9,43 @@ from __future__ import annotations
 from html import escape
 
 from connector.reports.charts import funnel_svg, trend_svg
-from connector.reports.formatting import days, delta, money, pct, reasons
+from connector.reports.formatting import days, delta, money, pct, points, reasons
 from connector.reports.funnel import STAGE_PAIRS, FunnelReport, FunnelRow
 from connector.reports.labels import Lang, group_label, label
 
 __all__ = ["render_html"]
 
 _CSS = """
-body{font-family:'IPAGothic','Noto Sans CJK JP','Hiragino Sans',sans-serif;
-margin:24px;color:#222;background:#fff}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',
+Arial,'Noto Sans','Liberation Sans','DejaVu Sans','Hiragino Sans',
+'Hiragino Kaku Gothic ProN','Yu Gothic',Meiryo,'Noto Sans CJK JP','IPAPGothic',
+sans-serif;margin:24px;color:#222;background:#fff;line-height:1.45;
+max-width:1200px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .meta{color:#555;font-size:13px}
 .kpis{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
-.kpi{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:130px}
-.kpi .v{font-size:20px;font-weight:bold}.kpi .k,.kpi .d{font-size:12px;color:#555}
-.charts{display:flex;gap:24px;flex-wrap:wrap}
-table{border-collapse:collapse;font-size:12px}
-th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:right;
+.kpi{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:130px;
+flex:1 1 130px}
+.kpi .v{font-size:20px;font-weight:bold;font-variant-numeric:tabular-nums;
 white-space:nowrap}
-th:first-child,td:first-child,td.reasons{text-align:left}
-tr.total td{font-weight:bold;border-top:2px solid #999}
+.kpi .k,.kpi .d{font-size:12px;color:#555}
+.charts{display:flex;gap:24px;flex-wrap:wrap}
+.charts section{flex:1 1 420px;min-width:0}
+svg{max-width:100%;height:auto}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+th{font-weight:600;vertical-align:bottom;white-space:normal;max-width:7em}
+th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:right}
+td{white-space:nowrap}
+th:first-child,td:first-child{text-align:left;position:sticky;left:0;
+background:#fff;max-width:14em;white-space:normal}
+td.reasons,th.reasons{text-align:left;white-space:normal;min-width:12em}
+tr.total td,tr.money-total td{font-weight:bold;border-top:2px solid #999}
 .notes{font-size:12px;color:#555;margin-top:8px}
+@media (max-width:600px){body{margin:12px}h1{font-size:19px}
+.kpi{min-width:110px;padding:8px 10px}.kpi .v{font-size:17px}
+table{font-size:12px}th{white-space:nowrap;max-width:none}
+th:first-child,td:first-child{min-width:8em;max-width:10em}}
 """
 
 _COUNTS = ("lead", "mql", "sql", "opportunity", "won", "lost", "rejected")
@@ -76,11 +92,16 @@ def _kpis(report: FunnelReport, lang: Lang) -> str:
             before.rejected_rate if before else None,
         ),
     ]
+    rates = ("conv.lead_to_won", "rejected_rate")
     cells = []
     for key, shown, value, previous in items:
+        moved = (
+            points(value, previous)  # type: ignore[arg-type]
+            if key in rates
+            else delta(value, previous)
+        )
         change = (
-            f'<div class="d">{escape(label("change", lang))} '
-            f"{delta(value, previous)}</div>"
+            f'<div class="d">{escape(label("change", lang))} {moved}</div>'
             if report.previous
             else ""
         )
@@ -97,9 +118,19 @@ def _row(row: FunnelRow, name: str, css: str) -> str:
         *(str(row.counts[k]) for k in _COUNTS),
         *(pct(rate) for rate in row.conversion.values()),
         pct(row.lead_to_won),
+    ]
+    tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
+    return (
+        f'<tr class="{css}" data-group="{escape(row.key)}"><td>{escape(name)}</td>'
+        f"{tds}</tr>"
+    )
+
+
+def _money_row(row: FunnelRow, name: str, css: str) -> str:
+    cells = [
         money(row.revenue),
         money(row.average_deal),
-        " / ".join(days(row.days.get(f"{a}->{b}")) for a, b in STAGE_PAIRS),
+        *(days(row.days.get(f"{a}->{b}")) for a, b in STAGE_PAIRS),
         pct(row.rejected_rate),
     ]
     tds = "".join(f"<td>{escape(c)}</td>" for c in cells)
@@ -110,23 +141,53 @@ def _row(row: FunnelRow, name: str, css: str) -> str:
 
 
 def _table(report: FunnelReport, lang: Lang) -> str:
-    headers = [
-        label(f"by.{report.by}", lang),
-        *(label(f"stage.{k}", lang) for k in _COUNTS),
-        *(label(f"conv.{a}->{b}", lang) for a, b in STAGE_PAIRS),
-        label("conv.lead_to_won", lang),
-        f"{label('revenue', lang)} ({report.currency})",
-        label("average_deal", lang),
-        label("days.short", lang),
-        label("rejected_rate", lang),
-        label("top_reasons", lang),
-    ]
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    """Two tables of the same rows: the funnel, then money, speed and rejections.
+
+    One table of 18 columns was about 1,500 px wide; split, each fits 1,280 px,
+    and on a phone each scrolls sideways with the group name kept in view.
+    """
+    head = "".join(
+        f"<th>{escape(h)}</th>"
+        for h in [
+            label(f"by.{report.by}", lang),
+            *(label(f"stage.{k}", lang) for k in _COUNTS),
+            *(label(f"conv.{a}->{b}", lang) for a, b in STAGE_PAIRS),
+            label("conv.lead_to_won", lang),
+        ]
+    )
     body = "".join(_row(r, group_label(r.key, lang), "group-row") for r in report.rows)
     total = _row(report.total, label("total", lang), "total")
+    money_head = (
+        "".join(
+            f"<th>{escape(h)}</th>"
+            for h in [
+                label(f"by.{report.by}", lang),
+                f"{label('revenue', lang)} ({report.currency})",
+                label("average_deal", lang),
+                *(
+                    f"{label('days', lang)} {label(f'conv.{a}->{b}', lang)}"
+                    for a, b in STAGE_PAIRS
+                ),
+                label("rejected_rate", lang),
+            ]
+        )
+        + f'<th class="reasons">{escape(label("top_reasons", lang))}</th>'
+    )
+    money_body = "".join(
+        _money_row(r, group_label(r.key, lang), "money-row") for r in report.rows
+    )
+    money_total = _money_row(report.total, label("total", lang), "money-total")
+    note = (
+        f'<p class="notes">{escape(label("days.none", lang))}</p>'
+        if any(v is None for v in report.total.days.values())
+        else ""
+    )
     return (
-        f'<table id="campaign-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}{total}</tbody></table>"
+        f'<div class="scroll"><table id="campaign-table"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{body}{total}</tbody></table></div>"
+        f"<h2>{escape(label('revenue', lang))} · {escape(label('days', lang))}</h2>"
+        f'<div class="scroll"><table id="money-table"><thead><tr>{money_head}</tr>'
+        f"</thead><tbody>{money_body}{money_total}</tbody></table></div>{note}"
     )
 
 

@@ -1,7 +1,8 @@
 """Reports as rich tables for the terminal.
 
-Wide funnel tables fold on narrow terminals, so the per-row figures are grouped:
-counts, then conversions, then money, then speed and rejections.
+Wide funnel tables do not fit a terminal, so the per-row figures are split into
+four tables of the same rows: counts, conversions, money and rejections, and
+days between stages. Changes of rates are shown in percentage points.
 """
 
 from __future__ import annotations
@@ -10,64 +11,97 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from connector.reports.formatting import days, delta, money, pct, reasons
+from connector.reports.formatting import days, delta, money, pct, points, reasons
 from connector.reports.funnel import STAGE_PAIRS, FunnelReport, FunnelRow
 from connector.reports.labels import Lang, group_label, label
 from connector.reports.plan import Plan
-from connector.reports.sla import SlaReport
+from connector.reports.sla import SlaReport, breach_text
 
 __all__ = ["funnel_tables", "plan_table", "sla_tables"]
 
 _COUNTS = ("lead", "mql", "sql", "opportunity", "won", "lost", "rejected")
 
 
-def _cells(row: FunnelRow, name: str) -> list[str]:
+def _parts(report: FunnelReport, lang: Lang) -> list[tuple[str | None, list[str]]]:
+    """(title, headers) of the four column groups, each fitting 100 columns."""
     return [
-        name,
-        *(str(row.counts[k]) for k in _COUNTS),
-        *(pct(rate) for rate in row.conversion.values()),
-        pct(row.lead_to_won),
-        money(row.revenue),
-        money(row.average_deal),
-        "/".join(days(row.days.get(f"{a}->{b}")) for a, b in STAGE_PAIRS),
-        pct(row.rejected_rate),
-        reasons(row),
+        (None, [label(f"stage.{k}", lang) for k in _COUNTS]),
+        (
+            None,
+            [
+                *(label(f"conv.{a}->{b}", lang) for a, b in STAGE_PAIRS),
+                label("conv.lead_to_won", lang),
+            ],
+        ),
+        (
+            None,
+            [
+                f"{label('revenue', lang)} ({report.currency})",
+                label("average_deal", lang),
+                label("rejected_rate", lang),
+                label("top_reasons", lang),
+            ],
+        ),
+        (label("days", lang), [label(f"conv.{a}->{b}", lang) for a, b in STAGE_PAIRS]),
+    ]
+
+
+def _cells(row: FunnelRow) -> list[list[str]]:
+    return [
+        [str(row.counts[k]) for k in _COUNTS],
+        [*(pct(rate) for rate in row.conversion.values()), pct(row.lead_to_won)],
+        [
+            money(row.revenue),
+            money(row.average_deal),
+            pct(row.rejected_rate),
+            reasons(row),
+        ],
+        [days(row.days.get(f"{a}->{b}")) for a, b in STAGE_PAIRS],
     ]
 
 
 def funnel_tables(report: FunnelReport, lang: Lang) -> RenderableType:
-    """The funnel rows, the total, and the comparison with the previous period."""
+    """The funnel rows and total, as three tables, and the comparison.
+
+    One table of 18 columns was cut (``…``) on anything narrower than about 220
+    columns; four tables of the same rows (counts, conversions, money,
+    days between stages) fit a 100-column terminal.
+    """
     title = (
         f"{label('title.funnel', lang)}  {report.period.label}  "
         f"({label('model', lang)}: {label('model.' + report.model, lang)}, "
         f"{report.currency})"
     )
-    table = Table(title=title, show_lines=False, header_style="bold")
-    headers = [
-        label(f"by.{report.by}", lang),
-        *(label(f"stage.{k}", lang) for k in _COUNTS),
-        *(label(f"conv.{a}->{b}", lang) for a, b in STAGE_PAIRS),
-        label("conv.lead_to_won", lang),
-        label("revenue", lang),
-        label("average_deal", lang),
-        label("days.short", lang),
-        label("rejected_rate", lang),
-        label("top_reasons", lang),
-    ]
-    for i, header in enumerate(headers):
-        table.add_column(
-            header, justify="left" if i in (0, len(headers) - 1) else "right"
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    names = [group_label(row.key, lang) for row in report.rows]
+    cells = [_cells(row) for row in report.rows]
+    total = _cells(report.total)
+    for index, (caption, headers) in enumerate(_parts(report, lang)):
+        table = Table(title=caption, show_lines=False, header_style="bold")
+        table.add_column(label(f"by.{report.by}", lang), overflow="fold")
+        last = len(headers) - 1 if index == 2 else -1
+        for i, header in enumerate(headers):
+            table.add_column(
+                header,
+                justify="left" if i == last else "right",
+                overflow="fold",
+                no_wrap=i != last,
+            )
+        for name, row_cells in zip(names, cells, strict=True):
+            table.add_row(name, *row_cells[index])
+        table.add_section()
+        table.add_row(label("total", lang), *total[index], style="bold")
+        parts.append(table)
+    if any(v is None for v in report.total.days.values()):
+        parts.append(Text(label("days.none", lang)))
+    parts.append(
+        Text(
+            f"{label('fallback_revenue', lang)}: {money(report.fallback_revenue)}   "
+            f"{label('unattributed_revenue', lang)}: "
+            f"{money(report.unattributed_revenue)}"
+            f"   {label('other_currency', lang)}: {report.other_currency_deals}"
         )
-    for row in report.rows:
-        table.add_row(*_cells(row, group_label(row.key, lang)))
-    table.add_section()
-    table.add_row(*_cells(report.total, label("total", lang)), style="bold")
-    notes = Text(
-        f"{label('fallback_revenue', lang)}: {money(report.fallback_revenue)}   "
-        f"{label('unattributed_revenue', lang)}: {money(report.unattributed_revenue)}"
-        f"   {label('other_currency', lang)}: {report.other_currency_deals}"
     )
-    parts: list[RenderableType] = [table, notes]
     if report.previous is not None:
         parts.append(_comparison(report, report.previous, lang))
     return Group(*parts)
@@ -97,7 +131,13 @@ def _comparison(report: FunnelReport, previous: FunnelReport, lang: Lang) -> Tab
         label("conv.lead_to_won", lang),
         pct(now.lead_to_won),
         pct(before.lead_to_won),
-        delta(now.lead_to_won, before.lead_to_won),
+        points(now.lead_to_won, before.lead_to_won),
+    )
+    table.add_row(
+        label("rejected_rate", lang),
+        pct(now.rejected_rate),
+        pct(before.rejected_rate),
+        points(now.rejected_rate, before.rejected_rate),
     )
     table.add_row(
         label("revenue", lang),
@@ -122,7 +162,7 @@ def sla_tables(report: SlaReport, lang: Lang) -> RenderableType:
         "sla.pending",
         "sla.sales",
     ):
-        months.add_column(label(key, lang), justify="right")
+        months.add_column(label(key, lang), justify="right", overflow="fold")
     for m in report.months:
         suffix = "" if m.complete else f" {label('sla.open', lang)}"
         months.add_row(
@@ -158,7 +198,7 @@ def sla_tables(report: SlaReport, lang: Lang) -> RenderableType:
             label(f"sla.{b.commitment}", lang),
             b.subject,
             b.owner or "-",
-            b.detail,
+            breach_text(b, lang),
         )
     parts.append(breaches)
     return Group(*parts)

@@ -11,7 +11,7 @@ count). A lead with no follow-up is a breach once H hours have passed and is
 
 from __future__ import annotations
 
-import math
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, TypeAlias
@@ -22,6 +22,7 @@ from connector.metrics import SLA_ATTAINMENT
 from connector.reports.attribution import apply_deals, attribute_deals
 from connector.reports.config import ReportingSettings
 from connector.reports.facts import PersonFacts, load_facts, stage_column
+from connector.reports.labels import Lang, label
 from connector.reports.period import Period, month_key, month_start
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "FollowupStatus",
     "MonthSla",
     "SlaReport",
+    "breach_text",
     "followup_of",
     "sla_report",
     "update_sla_gauges",
@@ -49,8 +51,13 @@ class Breach:
     """The lead (email or id) for sales, the month for marketing."""
     owner: str | None
     detail: str
+    """The breach in English (JSON); renderers use :func:`breach_text` instead."""
     hours: float | None = None
     """Hours from handoff to follow-up (None when there was none)."""
+    qualified: int | None = None
+    """Marketing: qualified leads delivered in the month."""
+    target: int | None = None
+    """Marketing: qualified leads promised for the month."""
 
 
 @dataclass(slots=True)
@@ -183,10 +190,23 @@ def sla_report(
                     month.month,
                     None,
                     f"{month.qualified} of {month.target} qualified leads",
+                    qualified=month.qualified,
+                    target=month.target,
                 )
             )
     breaches.sort(key=lambda b: (b.month, b.commitment, b.subject))
     return SlaReport(period, sales.followup_hours, list(months.values()), breaches)
+
+
+def breach_text(breach: Breach, lang: Lang) -> str:
+    """What was broken, in the report's language (not the English ``detail``)."""
+    if breach.commitment == "marketing":
+        return label("sla.short", lang).format(
+            qualified=breach.qualified, target=breach.target
+        )
+    if breach.hours is None:
+        return label("sla.no_followup", lang)
+    return label("sla.late", lang).format(hours=breach.hours)
 
 
 def update_sla_gauges(
@@ -194,9 +214,11 @@ def update_sla_gauges(
 ) -> dict[str, float]:
     """Set ``connector_sla_attainment_ratio`` for the current month; return it.
 
-    The daemon calls this after each run. Sales attainment is NaN while no
-    handed-off lead of the month has reached its deadline (nothing to judge yet),
-    so an alert on ``< 0.9`` does not fire on an empty month.
+    The daemon calls this after each run. While no handed-off lead of the month
+    has reached its deadline there is nothing to judge: the sales series is then
+    removed (absent, not NaN, which dashboards draw as a gap and which breaks
+    comparisons) and left out of the result, so an alert on ``< 0.9`` does not
+    fire on an empty month.
     """
     from datetime import UTC
 
@@ -205,10 +227,13 @@ def update_sla_gauges(
     period = Period(local.replace(day=1), local, settings.tz)
     month = sla_report(conn, settings, period, now=moment).months[-1]
     sales = month.sales_attainment
-    values = {
-        "marketing": month.marketing_attainment,
-        "sales": math.nan if sales is None else sales,
-    }
-    for commitment, value in values.items():
-        SLA_ATTAINMENT.labels(commitment=commitment).set(value)
+    values = {"marketing": month.marketing_attainment}
+    if sales is not None:
+        values["sales"] = sales
+    for commitment in ("marketing", "sales"):
+        if commitment in values:
+            SLA_ATTAINMENT.labels(commitment=commitment).set(values[commitment])
+        else:
+            with contextlib.suppress(KeyError):
+                SLA_ATTAINMENT.remove(commitment)
     return values

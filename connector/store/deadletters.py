@@ -28,6 +28,7 @@ __all__ = [
     "drop_dead_letters",
     "due_dead_letters",
     "list_dead_letters",
+    "missing_ids",
     "release_dead_letter",
     "schedule_retry",
 ]
@@ -287,6 +288,16 @@ def drop_dead_letters(conn: Connection, ids: Sequence[int]) -> int:
     return conn.execute(
         delete(dead_letters).where(dead_letters.c.id.in_(list(ids)))
     ).rowcount
+
+
+def missing_ids(conn: Connection, ids: Sequence[int]) -> list[int]:
+    """The ids in ``ids`` that name no dead letter, in the order given."""
+    found = set(
+        conn.execute(
+            select(dead_letters.c.id).where(dead_letters.c.id.in_(list(ids)))
+        ).scalars()
+    )
+    return [i for i in dict.fromkeys(ids) if i not in found]
 
 
 def count_dead_letters(conn: Connection) -> dict[str, dict[str, int]]:

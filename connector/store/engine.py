@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
@@ -41,9 +44,42 @@ class StateStore:
     or nothing.
     """
 
-    def __init__(self, url: str, *, base_dir: Path | None = None) -> None:
+    def __init__(
+        self, url: str, *, base_dir: Path | None = None, read_only: bool = False
+    ) -> None:
         self.url = _resolve_sqlite_path(url, base_dir)
-        self.engine: Engine = _make_engine(self.url)
+        self.read_only = read_only and self.sqlite_path is not None
+        self.engine: Engine = (
+            _make_read_only_engine(self.url)
+            if self.read_only
+            else _make_engine(self.url)
+        )
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None for PostgreSQL and in-memory stores."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database:
+            return None
+        if parsed.database == ":memory:":
+            return None
+        return Path(parsed.database)
+
+    def writable(self) -> bool:
+        """Whether this process may write the SQLite file and its folder.
+
+        SQLite in WAL mode writes ``-wal`` and ``-shm`` files beside the database
+        even to read, so the folder must be writable too. PostgreSQL: always True
+        (its permissions are the server's to report).
+        """
+        path = self.sqlite_path
+        if path is None:
+            return True
+        folder = path.parent
+        if path.exists():
+            return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        return os.access(existing, os.W_OK)
 
     @property
     def dialect(self) -> str:
@@ -53,9 +89,14 @@ class StateStore:
     def migrate(self) -> int:
         """Bring the schema up to date; return the version now in force.
 
+        A read-only store is not changed: it must already be at this version.
+
         Raises:
-            StateError: the store is unreachable or was written by a newer version.
+            StateError: the store is unreachable, not writable, or was written by
+                a newer version.
         """
+        if self.read_only:
+            return self._check_version()
         self._create_sqlite_folder()
         try:
             with self.engine.begin() as conn:
@@ -77,12 +118,52 @@ class StateStore:
                     migration(conn)
                 _write_version(conn, SCHEMA_VERSION, existed=current > 0)
         except OperationalError as exc:
+            raise self._open_error(exc) from None
+        return SCHEMA_VERSION
+
+    def _open_error(self, exc: OperationalError) -> StateError:
+        path = self.sqlite_path
+        if path is not None and not self.writable():
+            return StateError(
+                f"cannot write the state store {path}: permission denied for "
+                f"uid {os.getuid()} (SQLite needs the file and its folder "
+                f"{path.parent} writable)",
+                hint="fix the folder's owner or mode; read-only commands (status, "
+                "runs, report, explain, dlq list) still work on a read-only folder",
+                context={"state": self.safe_url},
+            )
+        return StateError(
+            f"cannot open the state store: {exc.orig}",
+            hint="check state.url and that the database server is running",
+            context={"state": self.safe_url},
+        )
+
+    def _check_version(self) -> int:
+        path = self.sqlite_path
+        if path is not None and not path.exists():
             raise StateError(
-                f"cannot open the state store: {exc.orig}",
-                hint="check state.url and that the database server is running",
+                f"there is no state store at {path} yet",
+                hint="run `connector sync` or `connector run` once to create it",
+                context={"state": self.safe_url},
+            )
+        try:
+            with self.engine.connect() as conn:
+                current = _read_version(conn)
+        except OperationalError as exc:
+            raise StateError(
+                f"cannot read the state store {path}: {exc.orig}",
+                hint="check that the file is readable by this user",
                 context={"state": self.safe_url},
             ) from None
-        return SCHEMA_VERSION
+        if current != SCHEMA_VERSION:
+            raise StateError(
+                f"the read-only state store has schema version {current}, this "
+                f"connector expects {SCHEMA_VERSION}",
+                hint="run a command that writes (e.g. `connector sync`) as a user "
+                "who may write the state folder, to migrate it",
+                context={"state": self.safe_url},
+            )
+        return current
 
     def _create_sqlite_folder(self) -> None:
         database = make_url(self.url).database
@@ -154,6 +235,22 @@ def _make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _make_read_only_engine(url: str) -> Engine:
+    """An engine that never writes the SQLite file or creates files beside it.
+
+    ``immutable=1`` lets SQLite read a WAL database in a folder it may not write
+    (no ``-shm`` can be created there); it also skips locking, so a read may miss a
+    commit made while it runs, which is acceptable for a status or a report.
+    """
+    path = make_url(url).database or ""
+    uri = f"file:{quote(path)}?mode=ro&immutable=1"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    return create_engine("sqlite://", creator=connect)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

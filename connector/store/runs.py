@@ -12,7 +12,14 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from connector.store.schema import runs
 
-__all__ = ["ever_completed", "finish_run", "last_runs", "recent_runs", "start_run"]
+__all__ = [
+    "ever_completed",
+    "finish_run",
+    "last_runs",
+    "last_successes",
+    "recent_runs",
+    "start_run",
+]
 
 
 def start_run(
@@ -82,14 +89,39 @@ def last_runs(conn: Connection) -> dict[str, dict[str, Any]]:
     return result
 
 
-def recent_runs(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent runs of all flows, newest first."""
-    rows = conn.execute(select(runs).order_by(runs.c.started_at.desc()).limit(limit))
+def recent_runs(
+    conn: Connection, limit: int = 20, *, flow: str | None = None
+) -> list[dict[str, Any]]:
+    """The most recent runs of all flows (or of ``flow``), newest first."""
+    query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id).limit(limit)
+    if flow is not None:
+        query = query.where(runs.c.flow == flow)
+    rows = conn.execute(query)
     result = []
     for row in rows:
         item = dict(row._mapping)
         item["counts"] = json.loads(item["counts"] or "{}")
         result.append(item)
+    return result
+
+
+def last_successes(conn: Connection) -> dict[str, datetime]:
+    """Flow -> when its latest run that did its work (ok or partial) ended.
+
+    Partial runs count: they synced everything they could and dead-lettered the
+    rest, which the dead-letter gauge reports on its own.
+    """
+    rows = conn.execute(
+        select(runs.c.flow, func.max(runs.c.ended_at))
+        .where(runs.c.status.in_(("ok", "partial")), runs.c.ended_at.is_not(None))
+        .group_by(runs.c.flow)
+    )
+    result = {}
+    for flow, ended in rows:
+        if isinstance(ended, str):  # SQLite's max() loses the column type
+            ended = datetime.fromisoformat(ended)
+        if ended is not None:
+            result[str(flow)] = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
     return result
 
 

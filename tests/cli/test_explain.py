@@ -55,3 +55,39 @@ def test_qualify_explains_every_rule(
     out = capsys.readouterr().out
     assert "FAIL" in out
     assert "not qualified" in out
+
+
+def test_explain_shows_times_in_the_report_time_zone(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stage times print in reporting.toml's zone (+09:00) and say which zone."""
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import select
+
+    from connector.app import App
+    from connector.store import events
+    from connector.store.schema import persons
+
+    monkeypatch.setenv("COLUMNS", "220")
+    assert _run(project, "backfill", "handoff", "--since", "2000-01-01") == 0
+    assert _run(project, "backfill", "outcomes", "--since", "2000-01-01") == 0
+    capsys.readouterr()
+    assert _run(project, "explain", "tsato@sakuratech.co.jp") == 0
+    out = capsys.readouterr().out
+    assert "times in UTC+09:00" in out
+    app = App.from_config(project / "config.toml")
+    with app.store.read() as conn:
+        canonical = conn.execute(
+            select(persons.c.canonical_id).where(
+                persons.c.email == "tsato@sakuratech.co.jp"
+            )
+        ).scalar_one()
+        history = events.stage_history(conn, canonical_id=canonical)
+    app.close()
+    assert history
+    for item in history:
+        moment = item["occurred_at"].replace(tzinfo=UTC)
+        assert f"{moment + timedelta(hours=9):%Y-%m-%d %H:%M}" in out

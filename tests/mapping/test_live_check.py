@@ -101,3 +101,20 @@ def test_field_without_live_values_is_skipped(shipped: Mappings) -> None:
     report = live_check(shipped, {"ma": ma})
     assert report.stale == []
     assert report.skipped == ["ma.dealstage"]
+
+
+def test_a_value_the_connector_writes_is_never_stale(shipped: Mappings) -> None:
+    """An export without customers does not make `customer` (won's write) stale."""
+    in_use = [v for v in HUBSPOT_LIFECYCLE if v not in ("customer", "evangelist")]
+    ma = FakeVocabularySource({"lifecyclestage": in_use, "dealstage": DEFAULT_PIPELINE})
+    report = live_check(shipped, {"ma": ma}, exports=frozenset({"ma"}))
+    stale = {item.value for item in report.stale if item.field == "lifecyclestage"}
+    assert "customer" not in stale
+    assert "customer" in {item.value for item in report.kept}
+    assert "evangelist" in stale  # mapped, not written, not in use: still reported
+    advice = next(line for line in report.lines() if "'customer'" in line)
+    assert "keep the line" in advice
+    assert "remove" not in advice
+    # From the API, whose list is complete, a missing written value is reported.
+    report = live_check(shipped, {"ma": ma})
+    assert "customer" in {item.value for item in report.stale}

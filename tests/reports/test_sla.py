@@ -64,11 +64,21 @@ def test_gauges_show_the_current_month(
     assert sample == pytest.approx(0.6)
 
 
-def test_sales_gauge_is_nan_while_nothing_is_due(
+def test_sales_gauge_is_absent_not_nan_while_nothing_is_due(
     story: StateStore, settings: ReportingSettings
 ) -> None:
-    """In May only P6 was handed off and is not yet due, so sales attainment is NaN."""
+    """In May only P6 was handed off and is not due: no sales series, never NaN."""
     with story.read() as conn:
+        update_sla_gauges(conn, settings, now=t(4, 20))
         values = update_sla_gauges(conn, settings, now=t(5, 10))
-    assert math.isnan(values["sales"])
+    assert "sales" not in values
     assert values["marketing"] == 0.0
+    sample = REGISTRY.get_sample_value(
+        "connector_sla_attainment_ratio", {"commitment": "sales"}
+    )
+    assert sample is None
+    marketing = REGISTRY.get_sample_value(
+        "connector_sla_attainment_ratio", {"commitment": "marketing"}
+    )
+    assert marketing == 0.0
+    assert not math.isnan(marketing)
