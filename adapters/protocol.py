@@ -186,6 +186,14 @@ class Adapter(Protocol):
         """Return the live values of a stage-like field, for mapping checks."""
         ...
 
+    def can_push(self, entity: Entity) -> bool:
+        """Whether :meth:`push` accepts ``entity`` as configured.
+
+        Asked before scheduling work that needs it (campaign write-back), so an
+        unsupported entity is refused once at start, not on every run.
+        """
+        ...
+
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Ask for at least these native fields in later pulls of ``entity``.
 

@@ -359,6 +359,12 @@ class Daemon:
             return
         if not settings.writeback.enabled:
             return
+        from connector.reports.writeback import writeback_refusal
+
+        refusal = writeback_refusal(self.app.adapter("ma"), settings)
+        if refusal is not None:
+            log.error("campaign_writeback_refused", error=refusal)
+            return
         schedule = parse_schedule(settings.writeback.schedule)
         trigger: Any = (
             IntervalTrigger(seconds=schedule.interval.total_seconds())

@@ -142,6 +142,11 @@ class CsvAdapter:
             return push_append(spec, batch, now=self._clock)
         return push_table(spec, batch)
 
+    def can_push(self, entity: Entity) -> bool:
+        """Only entities with a ``write`` file configured."""
+        configured: CsvEntitySettings | None = getattr(self.settings, entity, None)
+        return configured is not None and configured.write is not None
+
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Rows carry every column already: nothing to select."""
 

@@ -135,6 +135,10 @@ class HubSpotAdapter:
         """Batch upsert/update/create; per-record failures become failed outcomes."""
         return self._pusher.push(self._object_type(entity), batch)
 
+    def can_push(self, entity: Entity) -> bool:
+        """Contacts and deals; HubSpot campaigns are not written by this adapter."""
+        return entity in _OBJECT_TYPES
+
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Pull these properties too: HubSpot returns only the ones asked for."""
         if entity in _OBJECT_TYPES:

@@ -246,6 +246,11 @@ class RestAdapter:
         )
         return PushResult(writer.push(batch))
 
+    def can_push(self, entity: Entity) -> bool:
+        """Only entities with a ``write`` section configured."""
+        spec: EntitySettings | None = getattr(self.settings.entities, entity, None)
+        return spec is not None and spec.write is not None
+
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Records carry every field the API returns: nothing to select."""
 

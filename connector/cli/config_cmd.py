@@ -72,6 +72,7 @@ def check(ctx: typer.Context) -> None:
     for line in origin_lines(connector, config):
         typer.echo(line, err=True)
     problems = path_problems(connector)
+    problems += _writeback_problems(connector)
     if problems:
         raise ConfigError(
             f"{len(problems)} path problem(s) in the configuration",
@@ -79,3 +80,19 @@ def check(ctx: typer.Context) -> None:
             problems=problems,
         )
     typer.echo(f"config ok: {connector.config_path}", err=True)
+
+
+def _writeback_problems(connector: App) -> list[str]:
+    """The campaign write-back's refusal, when reporting.toml enables it."""
+    from connector.errors import ConnectorError
+    from connector.reports import load_reporting
+    from connector.reports.writeback import writeback_refusal
+
+    path = connector.mappings_dir / "reporting.toml"
+    if not path.exists():
+        return []
+    try:
+        refusal = writeback_refusal(connector.adapter("ma"), load_reporting(path))
+    except ConnectorError as exc:
+        return [exc.one_line()]
+    return [refusal] if refusal else []

@@ -24,7 +24,13 @@ from connector.store import StateStore
 from connector.store.fingerprints import fingerprint, get_fingerprints, set_fingerprint
 from connector.store.schema import persons
 
-__all__ = ["FLOW", "WritebackSummary", "campaign_results", "write_back_campaigns"]
+__all__ = [
+    "FLOW",
+    "WritebackSummary",
+    "campaign_results",
+    "write_back_campaigns",
+    "writeback_refusal",
+]
 
 FLOW = "campaign_writeback"
 """The flow name the write-back's fingerprints are kept under."""
@@ -66,6 +72,23 @@ def campaign_results(
             fields[prop] = _value(row, name)
         ops.append(WriteOp(key=row.key, fields=fields, match_field=config.match_field))
     return ops
+
+
+def writeback_refusal(adapter: Adapter, settings: ReportingSettings) -> str | None:
+    """Why the configured campaign write-back cannot run against ``adapter``.
+
+    Asked by ``config check`` and before the daemon schedules the job, so an MA
+    side without a campaigns entity (HubSpot: its marketing-campaigns API is not
+    written by this connector) is refused once with the reason, instead of
+    failing on every scheduled run.
+    """
+    if not settings.writeback.enabled or adapter.can_push("campaigns"):
+        return None
+    return (
+        f"reporting.toml: [writeback] is enabled but the [{adapter.name}] adapter "
+        "cannot write campaigns; set [writeback] enabled = false, or use an MA "
+        "adapter with a campaigns entity (CSV or REST [ma.campaigns] write)"
+    )
 
 
 def write_back_campaigns(

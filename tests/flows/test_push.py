@@ -49,6 +49,9 @@ class AllOrNothingTarget:
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         pass
 
+    def can_push(self, entity: Entity) -> bool:
+        return True
+
     def close(self) -> None:
         pass
 

@@ -66,6 +66,9 @@ class FakeMa:
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         pass
 
+    def can_push(self, entity: Entity) -> bool:
+        return True
+
     def close(self) -> None:
         return None
 
