@@ -39,9 +39,10 @@ from connector.flows.sfa_people import refresh_sfa_people
 from connector.matching import Matcher, load_match_rules
 from connector.qualification import (
     Qualification,
+    RuleResult,
+    explain,
     load_qualification,
     marketing_context,
-    qualifies,
 )
 from connector.records import Person, Stage
 from connector.store import fingerprints
@@ -150,6 +151,40 @@ def _handle_page(
     ctx.commit(batch)
 
 
+def _not_qualified(
+    ctx: FlowContext,
+    batch: Batch,
+    key: str,
+    record: Record,
+    failed: list[RuleResult],
+) -> None:
+    """Count why a lead stays with marketing; hold it when only data is missing.
+
+    A lead that meets every rule but lacks a required field (a contact without a
+    company) is what sales would want once the field is filled: it becomes a dead
+    letter naming the field, so the admin finds it in `connector dlq list`. Any
+    other miss is marketing's business and only counted, by rule.
+    """
+    ctx.summary.counts["not_qualified"] += 1
+    ctx.summary.counts[f"not_qualified: {failed[0].rule}"] += 1
+    missing = [r for r in failed if r.rule.endswith(" present")]
+    if len(missing) != len(failed):
+        return
+    fields = ", ".join(r.rule.removesuffix(" present") for r in missing)
+    dead_letter_invalid(
+        ctx,
+        batch,
+        key,
+        record,
+        RecordInvalidError(
+            f"qualifies for sales but has no {fields}",
+            hint=f"fill in {fields} in the MA; the lead is sent on the next sync "
+            "after the edit",
+            context={"reason": "missing_required_field"},
+        ),
+    )
+
+
 @dataclass
 class _Resolved:
     """A record mapped and resolved (or why it could not be mapped)."""
@@ -228,10 +263,12 @@ def _prepare(
     )
     batch.person(canonical, person, reached_mql=reached_mql)
     batch.snapshot("ma", "persons", record.id, record.fields, record.updated_at)
-    if not qualifies(
+    verdict = explain(
         rule, person, record.fields, handoff_stage=ctx.mappings.handoff_stage
-    ):
-        ctx.summary.counts["not_qualified"] += 1
+    )
+    failed = [r for r in verdict if not r.passed]
+    if failed:
+        _not_qualified(ctx, batch, key, record, failed)
         return None
     sfa_ids = reads.person_ids(conn, canonical, "sfa")
     if not sfa_ids and ctx.dry_run:
