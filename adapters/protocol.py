@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Literal, Protocol, TypeAlias, runtime_checkabl
 import httpx
 from pydantic import BaseModel
 
+from connector.records import Activity
+
 __all__ = [
     "Adapter",
     "AdapterFactory",
@@ -184,6 +186,15 @@ class Adapter(Protocol):
 
     def vocabulary(self, field: str) -> list[str]:
         """Return the live values of a stage-like field, for mapping checks."""
+        ...
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        """The behavioural events of one person since ``since``, oldest first.
+
+        The handoff counts signals from them (pricing-page visits, downloads,
+        webinars, e-mail clicks). None means this system reports no events (a CSV
+        export carries its counts as columns), so the record's fields stand.
+        """
         ...
 
     def can_push(self, entity: Entity) -> bool:

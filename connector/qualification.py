@@ -7,7 +7,7 @@ happened to do. ``mappings/qualification.toml`` states it in numbers, and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -15,9 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connector.config import load_toml_model
-from connector.records import Person, Stage
+from connector.records import Activity, Person, Stage
 
 __all__ = [
+    "ActivitySignal",
     "Qualification",
     "RuleResult",
     "explain",
@@ -38,6 +39,37 @@ class Signal(BaseModel):
     op: Literal[">=", ">", "==", "!=", "<=", "<"] = ">="
     value: float | str | bool = 1
     label: str | None = None
+
+
+class ActivitySignal(BaseModel):
+    """A native signal counted from the MA's behavioural events, not a field.
+
+    HubSpot has no "pricing page visits" property: it is a count of page-view
+    events whose URL contains ``/pricing``. When the MA adapter reports activities
+    for a lead, each of these replaces the native value of ``name`` with the count
+    of matching activities (``true``/``false`` for ``as_flag``); an MA that
+    reports none (a CSV export with the counts as columns) keeps its columns.
+    """
+
+    model_config = _STRICT
+
+    name: str
+    kind: Literal[
+        "page_view", "form_submission", "webinar", "email_click", "page_views_summary"
+    ]
+    url_contains: list[str] = Field(default_factory=list)
+    title_contains: list[str] = Field(default_factory=list)
+    as_flag: bool = False
+    lookback_days: int = Field(default=90, ge=1)
+
+    def matches(self, activity: Activity) -> bool:
+        """Whether one activity counts towards this signal."""
+        if activity.kind != self.kind:
+            return False
+        url, title = activity.url or "", activity.title or ""
+        if self.url_contains and not any(u in url for u in self.url_contains):
+            return False
+        return not self.title_contains or any(t in title for t in self.title_contains)
 
 
 class Exclusions(BaseModel):
@@ -77,6 +109,25 @@ class Qualification(BaseModel):
     """At least one of these signals (skipped when empty)."""
     exclude: Exclusions = Exclusions()
     context: list[ContextField] = Field(default_factory=list)
+    activities: list[ActivitySignal] = Field(default_factory=list)
+    """Signals counted from the MA's events (see :class:`ActivitySignal`)."""
+
+    def with_activities(
+        self, native: Mapping[str, Any], found: Sequence[Activity]
+    ) -> dict[str, Any]:
+        """``native`` with every activity signal counted from ``found``."""
+        values = dict(native)
+        for signal in self.activities:
+            hits = [a for a in found if signal.matches(a)]
+            if signal.kind == "page_views_summary":
+                # The analytics-property fallback carries a count, not events.
+                count = sum(int(a.attributes.get("page_views") or 0) for a in hits)
+            else:
+                count = len(hits)
+            values[signal.name] = (
+                ("true" if count else "false") if signal.as_flag else count
+            )
+        return values
 
     def native_fields(self) -> list[str]:
         """The native MA fields the signals and the context read."""

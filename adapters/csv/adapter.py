@@ -22,6 +22,7 @@ from adapters.csv.reader import CsvRow, read_rows
 from adapters.csv.settings import CsvEntitySettings, CsvReadSettings, CsvSettings
 from adapters.protocol import CheckResult, Cursor, Entity, Page, PushResult, WriteOp
 from connector.errors import ConfigError
+from connector.records import Activity
 
 __all__ = ["CsvAdapter"]
 
@@ -141,6 +142,10 @@ class CsvAdapter:
         if spec.mode == "append":
             return push_append(spec, batch, now=self._clock)
         return push_table(spec, batch)
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        """Exports carry their signal counts as columns: no events."""
+        return None
 
     def can_push(self, entity: Entity) -> bool:
         """Only entities with a ``write`` file configured."""

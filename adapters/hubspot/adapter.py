@@ -148,9 +148,9 @@ class HubSpotAdapter:
         """Live values: lifecycle options, or ``pipeline:stage`` ids for dealstage."""
         return self._vocabulary.values(field)
 
-    def activities_for(self, contact_id: str, since: datetime) -> list[Activity]:
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity]:
         """Handoff context of one contact: key page views, forms, webinars, clicks."""
-        return self._activities.for_contact(contact_id, since)
+        return self._activities.for_contact(record_id, since)
 
     def setup(self, *, dry_run: bool = False) -> list[str]:
         """Create the connector's property group and properties (idempotent)."""

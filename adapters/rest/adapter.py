@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -34,6 +34,7 @@ from adapters.rest.settings import EntitySettings, ErrorRule, ListSettings, Rest
 from adapters.rest.writer import RestWriter
 from connector.errors import AdapterError, ConfigError
 from connector.http import Action, Classifier, HttpClient, RateLimiter, RetryPolicy
+from connector.records import Activity
 
 __all__ = ["RestAdapter", "error_classifier"]
 
@@ -245,6 +246,10 @@ class RestAdapter:
             self.http, spec.write, entity=entity, wrapper=spec.value_wrapper
         )
         return PushResult(writer.push(batch))
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        """A generic REST SFA/MA reports no behavioural events."""
+        return None
 
     def can_push(self, entity: Entity) -> bool:
         """Only entities with a ``write`` section configured."""

@@ -8,7 +8,9 @@ person, then commit the page's state and cursor in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -110,7 +112,11 @@ def _handle_page(
         prepared = [
             item
             for entry in resolved
-            if (item := _prepare(ctx, conn, batch, entry, resolver, rule, known, reads))
+            if (
+                item := _prepare(
+                    ctx, conn, batch, entry, resolver, rule, known, reads, ma
+                )
+            )
         ]
         chosen = newest_per_person(prepared, ctx.summary.counts)
         outdated = superseded(conn, ctx.flow, reads, chosen)
@@ -149,6 +155,37 @@ def _handle_page(
     if page.cursor is not None:
         batch.cursor(source, page.cursor)
     ctx.commit(batch)
+
+
+def _judge(
+    ctx: FlowContext,
+    rule: Qualification,
+    person: Person,
+    record: Record,
+    ma: Adapter,
+) -> tuple[Mapping[str, Any], list[RuleResult]]:
+    """The lead's native values (with event-counted signals) and the rules failed.
+
+    Events cost requests per lead, so they are read only for a lead that passes
+    every rule but the signals, and only when the rule counts signals from them.
+    """
+    handoff = ctx.mappings.handoff_stage
+    failed = [
+        r
+        for r in explain(rule, person, record.fields, handoff_stage=handoff)
+        if not r.passed
+    ]
+    if not rule.activities or any(not r.rule.startswith("any of") for r in failed):
+        return record.fields, failed
+    days = max(signal.lookback_days for signal in rule.activities)
+    since = datetime.now(UTC) - timedelta(days=days)
+    found = ma.activities_for(record.id, since)
+    if found is None:
+        return record.fields, failed
+    ctx.summary.counts["activities_read"] += 1
+    native = rule.with_activities(record.fields, found)
+    verdict = explain(rule, person, native, handoff_stage=handoff)
+    return native, [r for r in verdict if not r.passed]
 
 
 def _not_qualified(
@@ -220,6 +257,7 @@ def _prepare(
     rule: Qualification,
     known: dict[str, tuple[str, str | None]],
     reads: PageReads,
+    ma: Adapter,
 ) -> PendingLead | None:
     record = entry.record
     key = f"ma:{record.id}"
@@ -263,10 +301,7 @@ def _prepare(
     )
     batch.person(canonical, person, reached_mql=reached_mql)
     batch.snapshot("ma", "persons", record.id, record.fields, record.updated_at)
-    verdict = explain(
-        rule, person, record.fields, handoff_stage=ctx.mappings.handoff_stage
-    )
-    failed = [r for r in verdict if not r.passed]
+    native, failed = _judge(ctx, rule, person, record, ma)
     if failed:
         _not_qualified(ctx, batch, key, record, failed)
         return None
@@ -287,7 +322,7 @@ def _prepare(
         person,
         attributes={
             **person.attributes,
-            "marketing_context": marketing_context(rule, person, record.fields),
+            "marketing_context": marketing_context(rule, person, native),
         },
     )
     fields = ctx.mappings.to_native(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from adapters.protocol import (
     CheckResult,
@@ -15,6 +16,7 @@ from adapters.protocol import (
 )
 from connector.errors import RecordRejectedError
 from connector.flows.push import MAX_FIELD_BYTES, invalid_reason, push_isolating
+from connector.records import Activity
 
 
 class AllOrNothingTarget:
@@ -51,6 +53,9 @@ class AllOrNothingTarget:
 
     def can_push(self, entity: Entity) -> bool:
         return True
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        return None
 
     def close(self) -> None:
         pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from adapters.protocol import (
     PushResult,
     WriteOp,
 )
+from connector.records import Activity
 from connector.reports.config import ReportingSettings
 from connector.reports.writeback import write_back_campaigns
 from connector.store import StateStore
@@ -68,6 +70,9 @@ class FakeMa:
 
     def can_push(self, entity: Entity) -> bool:
         return True
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        return None
 
     def close(self) -> None:
         return None

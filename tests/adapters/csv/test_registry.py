@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from adapters.csv import CsvAdapter
 from adapters.protocol import CheckResult, Entity, PushResult, WriteOp
 from connector.config import SystemSettings
+from connector.records import Activity
 from connector.registry import BUILTIN_ADAPTERS, build_adapter
 from tests.adapters.csv.support import MemoryLedger
 
@@ -58,6 +60,9 @@ class NoLedgerAdapter:
 
     def can_push(self, entity: Entity) -> bool:
         return True
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        return None
 
     def close(self) -> None:
         return None
