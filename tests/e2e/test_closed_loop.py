@@ -166,3 +166,29 @@ def test_a_bulk_edit_of_more_than_ten_thousand_ties_reaches_every_lead(tmp_path:
         assert len(leads) == len(seeded)  # now every contact qualifies
         assert len(set(keys)) == len(keys)
         assert stale == []
+
+
+def test_requests_of_a_backfill_and_of_the_first_sync_after_it(tmp_path: Path):
+    """Requests per 1,000 contacts with write-back; a no-change sync after it."""
+    with world(tmp_path) as w:
+        w.seed(1_000)
+        w.cli_until_ok("setup", "hubspot")
+        w.clear_logs()
+        w.cli_until_ok("backfill", "handoff", *_SINCE)
+        backfill = w.requests()
+        handed = len(w.leads())
+        time.sleep(1.0)
+        w.clear_logs()
+        w.cli_until_ok("sync", "handoff")
+        first_sync = w.requests()
+        _report(
+            "requests",
+            w,
+            backfill_hubspot_per_1000_contacts=backfill[0],
+            backfill_sfa=backfill[1],
+            leads=handed,
+            first_sync_hubspot=first_sync[0],
+            first_sync_sfa=first_sync[1],
+        )
+        assert first_sync[0] <= 3
+        assert first_sync[1] == 0
