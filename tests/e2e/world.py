@@ -32,6 +32,24 @@ HERE = Path(__file__).resolve().parent
 HS_TOKEN = "pat-na1-e2e00000-1111-2222-3333-444444444444"
 SFA_TOKEN = "acme-e2e-token-5f3a"
 
+_LISTING = """updated_since_param = "updated_since"
+updated_since_inclusive = true
+sorted_by_updated = true
+page_size_param = "limit"
+page_size = 100
+records_path = "data"
+pagination = { style = "cursor", next_cursor_path = "next_cursor" }"""
+"""AcmeSFA's listing: cursor paging in {"data", "next_cursor"}, inclusive filter."""
+
+_BATCH = """path = "/leads/batch"
+max_size = 50
+records_key = "records"
+results_path = "results"
+result_id_path = "id"
+result_error_path = "error"
+"""
+"""AcmeSFA's batch upsert: 50 records, per-record errors inside an HTTP 200."""
+
 _CONFIG = """
 [state]
 url = "sqlite:///state/connector.db"
@@ -62,37 +80,16 @@ updated_field = "updated_at"
 
 [sfa.entities.persons.list]
 path = "/leads"
-updated_since_param = "updated_since"
-updated_since_inclusive = true
-sorted_by_updated = true
-page_size_param = "limit"
-page_size = 100
-records_path = "data"
-pagination = {{ style = "cursor", next_cursor_path = "next_cursor" }}
+{listing}
 
 [sfa.entities.persons.write.batch_create]
-path = "/leads/batch"
-max_size = 50
-records_key = "records"
-results_path = "results"
-result_id_path = "id"
-result_error_path = "error"
+{batch}
 
 [sfa.entities.persons.write.batch_update]
-path = "/leads/batch"
-max_size = 50
-records_key = "records"
-results_path = "results"
-result_id_path = "id"
-result_error_path = "error"
+{batch}
 
 [sfa.entities.persons.write.batch_upsert]
-path = "/leads/batch"
-max_size = 50
-records_key = "records"
-results_path = "results"
-result_id_path = "id"
-result_error_path = "error"
+{batch}
 
 [sfa.entities.persons.write]
 created_path = "created"
@@ -103,13 +100,7 @@ updated_field = "updated_at"
 
 [sfa.entities.deals.list]
 path = "/deals"
-updated_since_param = "updated_since"
-updated_since_inclusive = true
-sorted_by_updated = true
-page_size_param = "limit"
-page_size = 100
-records_path = "data"
-pagination = {{ style = "cursor", next_cursor_path = "next_cursor" }}
+{listing}
 
 [flows.handoff]
 batch_size = 100
@@ -520,6 +511,8 @@ def _write_project(folder: Path, hubspot: str, sfa: str, *, lookback: int) -> No
             hs_token=HS_TOKEN,
             sfa_token=SFA_TOKEN,
             lookback=lookback,
+            listing=_LISTING,
+            batch=_BATCH,
         ),
         encoding="utf-8",
     )
