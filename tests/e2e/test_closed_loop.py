@@ -108,9 +108,9 @@ def test_kill_9_at_five_points_ends_equal_to_a_clean_run(tmp_path: Path, seed: i
 
     clean = _clean_snapshot(tmp_path, 600)
     rng = random.Random(seed)
-    points = [round(rng.uniform(1.0, 3.0), 2) for _ in range(6)]
-    # Every answer takes 0.1-0.3 s, so each run lasts long enough to be killed.
-    slow = {"faults": 1.0, "kinds": ["slow"], "slow_range": (0.1, 0.3)}
+    points = [round(rng.uniform(1.0, 2.5), 2) for _ in range(8)]
+    # Every answer takes 0.15-0.4 s, so each run lasts long enough to be killed.
+    slow = {"faults": 1.0, "kinds": ["slow"], "slow_range": (0.15, 0.4)}
     with world(tmp_path / "killed", **slow) as w:
         seeded = w.seed(600)
         w.cli_until_ok("setup", "hubspot")
