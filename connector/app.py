@@ -71,7 +71,27 @@ class App:
                 transport=self.transports.get(system),
                 ledger=StoreFileLedger(lambda: self.store),
             )
+            self._expect_mapped_columns(system, self._adapters[system])
         return self._adapters[system]
+
+    def _expect_mapped_columns(self, system: System, adapter: Adapter) -> None:
+        """Tell a file adapter which columns the field mappings read.
+
+        Only adapters that check headers (CSV) take this; broken mapping files
+        are left for the flows to report, so nothing is expected then.
+        """
+        expect = getattr(adapter, "expect_columns", None)
+        if expect is None:
+            return
+        from connector.errors import MappingError
+        from connector.mapping import load_mappings
+
+        try:
+            mappings = load_mappings(self.mappings_dir)
+        except MappingError:
+            return
+        for entity in ("persons", "deals", "activities", "campaigns"):
+            expect(entity, tuple(mappings.native_fields(system, entity)))
 
     @property
     def mappings_dir(self) -> Path:
