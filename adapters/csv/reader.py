@@ -7,7 +7,8 @@ every other row is read normally.
 A stray quote (``,"株式会社…,`` with no closing quote) makes a CSV parser read on
 into the following lines as one field, which used to swallow every later row into
 one dead letter named after the last line. Here a record that spans several
-physical lines is accepted only when it has exactly the header's number of cells;
+physical lines is accepted only when it has exactly the header's number of cells
+(and the lines inside its quoted cell do not look like rows themselves);
 otherwise its first line alone is reported and reading resumes on the next line,
 so the stray quote costs one row and is named at the line it is on.
 
@@ -134,7 +135,7 @@ def read_rows(
         header = [_clean_header(name) for name in header]
         _check_header(path, chosen, delimiter, header, required_columns)
         _check_expected(path, header, expected_columns)
-        yield from _rows(reader, lines, header, path, 1 + len(lines.taken))
+        yield from _rows(reader, lines, header, path, 1 + len(lines.taken), delimiter)
 
 
 def _check_header(
@@ -203,8 +204,23 @@ def _check_expected(path: Path, header: list[str], expected: tuple[str, ...]) ->
             )
 
 
+def _rows_inside(taken: list[str], width: int, delimiter: str) -> bool:
+    """Whether whole lines inside a quoted cell look like rows of their own.
+
+    Two stray quotes lines apart can close each other and happen to leave the
+    header's number of cells; the rows between them then have every delimiter a
+    row has, which text in a note rarely does.
+    """
+    return width > 2 and any(line.count(delimiter) >= width - 1 for line in taken[1:-1])
+
+
 def _rows(
-    reader: Any, lines: _Lines, header: list[str], path: Path, start: int
+    reader: Any,
+    lines: _Lines,
+    header: list[str],
+    path: Path,
+    start: int,
+    delimiter: str,
 ) -> Iterator[CsvRow | RowError]:
     width = len(header)
     while True:
@@ -233,7 +249,9 @@ def _rows(
             lines.push_back(taken[1:])
             start += 1
             continue
-        if len(taken) > 1 and len(values) != width:
+        if len(taken) > 1 and (
+            len(values) != width or _rows_inside(taken, width, delimiter)
+        ):
             # A quote opened on this line closes lines later: stray, not a cell.
             yield RowError(
                 f"{path.name}:{line}",

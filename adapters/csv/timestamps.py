@@ -65,4 +65,7 @@ def parse_timestamp(text: str, zone: ZoneInfo) -> datetime:
             raise ValueError(
                 f"{value!r} is not a date (use ISO 8601, epoch ms or 2026/10/01 09:30)"
             ) from None
+    if not 1900 <= parsed.year <= 2999:
+        # Years 1 and 9999 with an offset overflow when turned into UTC.
+        raise ValueError(f"{value[:40]!r} is not a date between 1900 and 2999")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
