@@ -189,11 +189,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00a0"), " "
 
 
 def clean_id(text: str) -> str:
-    """An id as the system means it: NFKC (５１００７ is 51007), no BOM or
-    zero-width characters, no surrounding spaces.
+    """An id as the system means it: NFKC, no BOM, zero-width or outer spaces.
 
-    Exports edited in Excel or pasted from the web carry these; read as-is, the
-    same person's id would differ and a second lead would be created.
+    ``５１００７`` is 51007. Exports edited in Excel or pasted from the web carry
+    these; read as-is, the same person's id would differ and a second lead
+    would be created.
     """
     return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
 

@@ -88,7 +88,8 @@ def test_quoted_line_breaks_are_still_one_cell(tmp_path: Path) -> None:
     path.write_text(body, encoding="utf-8")
     items = list(read_rows(path))
     assert [type(i) for i in items] == [CsvRow, CsvRow]
-    assert isinstance(items[0], CsvRow) and isinstance(items[1], CsvRow)
+    assert isinstance(items[0], CsvRow)
+    assert isinstance(items[1], CsvRow)
     assert items[0].cells["name"] == "line one\r\nline two"
     assert (items[0].line, items[1].line) == (2, 4)
 
@@ -132,7 +133,7 @@ def test_utf16_export_is_read(tmp_path: Path) -> None:
     path = tmp_path / "ma.csv"
     path.write_text(HEADER + "".join(_rows(3)), encoding="utf-16")
     pages = _pull(_adapter(path))
-    assert [r.fields["company"] for r in pages[0].records][0] == "株式会社1"
+    assert pages[0].records[0].fields["company"] == "株式会社1"
 
 
 def test_tab_separated_utf16_is_named(tmp_path: Path) -> None:
