@@ -39,6 +39,9 @@ class App:
     base_dir: Path
     config_path: Path
     transports: dict[str, httpx.BaseTransport] = field(default_factory=dict)
+    mappings_snapshot: Path | None = None
+    """Set by the daemon: a validated copy of the mapping folder that the flows
+    read instead of the live one (see :class:`~connector.mapping.MappingReloader`)."""
     _store: StateStore | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Adapter] = field(default_factory=dict, init=False, repr=False)
 
@@ -95,7 +98,17 @@ class App:
 
     @property
     def mappings_dir(self) -> Path:
-        """The mapping folder, resolved against the config's folder."""
+        """The mapping folder, resolved against the config's folder.
+
+        In the daemon: the copy of its last good version (``mappings_snapshot``).
+        """
+        if self.mappings_snapshot is not None:
+            return self.mappings_snapshot
+        return self.live_mappings_dir
+
+    @property
+    def live_mappings_dir(self) -> Path:
+        """The mapping folder admins edit, resolved against the config's folder."""
         path = self.settings.mappings.dir
         return path if path.is_absolute() else self.base_dir / path
 

@@ -31,6 +31,7 @@ from pydantic_settings import (
 )
 from typing_extensions import override
 
+from connector import tomlsafe
 from connector.errors import ConfigError, MappingError
 
 __all__ = [
@@ -345,7 +346,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> tuple[Settings,
             context={"file": str(config_path)},
             problems=problems,
         ) from None
-    except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+        if isinstance(exc, RecursionError):
+            exc = ValueError("arrays or tables are nested too deeply to read")
         raise ConfigError(
             f"{config_path} is not valid TOML: {exc}",
             hint="fix the syntax at the line shown",
@@ -371,8 +374,15 @@ def load_toml_model(path: Path, model: type[_Model], *, hint: str) -> _Model:
     if not path.exists():
         return model()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlsafe.loads(path.read_text(encoding="utf-8"))
         return model.model_validate(data)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(
+            f"{path}: cannot read: {exc}",
+            hint="save the file as UTF-8 text",
+            context={"file": str(path)},
+            problems=[f"{path}: cannot read: {exc}: save it as UTF-8 text"],
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(
             f"{path}: not valid TOML: {exc}",

@@ -18,12 +18,16 @@ Meanwhile the main thread rewrites the health record every heartbeat.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
@@ -92,9 +96,10 @@ def _reloading_runner(reloader: MappingReloader, after: Callable[[], None]) -> R
         stop: threading.Event | None = None,
         lease: Lease | None = None,
     ) -> RunResult:
-        result = run_flow(
-            app, flow, stop=stop, lease=lease, mappings=reloader.current()
-        )
+        mappings = reloader.current()
+        if reloader.snapshot_dir is not None:
+            app.mappings_snapshot = reloader.snapshot_dir
+        result = run_flow(app, flow, stop=stop, lease=lease, mappings=mappings)
         after()
         return result
 
@@ -136,10 +141,15 @@ class Daemon:
             or f"{socket.gethostname()}-{os.getpid()}"
         )
         self._reloader: MappingReloader | None = None
+        self._snapshots: Path | None = None
         if runner is None:
             # Production: reload edited mapping files before each run, keeping the
             # last good version when an edit is broken (the reloader logs it).
-            self._reloader = MappingReloader(app.mappings_dir)
+            self._snapshots = Path(tempfile.mkdtemp(prefix="connector-mappings-"))
+            weakref.finalize(self, shutil.rmtree, self._snapshots, True)
+            self._reloader = MappingReloader(
+                app.live_mappings_dir, snapshot_root=self._snapshots
+            )
             runner = _reloading_runner(self._reloader, after=self._update_sla_gauges)
         self._runner = runner
         self._lease_clock = lease_clock
@@ -379,6 +389,9 @@ class Daemon:
         if self.server is not None:
             self.server.stop()
         if finished:
+            if self._snapshots is not None:
+                self.app.mappings_snapshot = None
+                shutil.rmtree(self._snapshots, ignore_errors=True)
             log.info("daemon_stopped", replica=self.replica)
         else:
             log.error(
@@ -438,7 +451,22 @@ class Daemon:
             "scheduler_running": self.scheduler.running,
             "stopping": self.stopping,
             "flows": flows,
+            **({"mappings": self._mapping_state()} if self._reloader else {}),
         }
+
+    def _mapping_state(self) -> dict[str, Any]:
+        """Which mapping version runs, and the rejected edit if there is one."""
+        reloader = self._reloader
+        assert reloader is not None  # noqa: S101 (only called with a reloader)
+        state: dict[str, Any] = {"active_version": reloader.active_version}
+        if reloader.failed_version is not None:
+            state["rejected_version"] = reloader.failed_version
+            state["problems"] = reloader.problems
+            state["note"] = (
+                "the last edit of the mapping files was refused; the active "
+                "version keeps running until the problems are fixed"
+            )
+        return state
 
     def probes(self) -> Probes:
         """The endpoint callbacks for :class:`~connector.server.StatusServer`."""
