@@ -314,7 +314,27 @@ class Daemon:
     # --- lifecycle -----------------------------------------------------------------
 
     def start(self) -> None:
-        """Schedule the flows and start the status server (when enabled)."""
+        """Schedule the flows and start the status server (when enabled).
+
+        Raises:
+            ConfigError: the status port cannot be bound; nothing has run yet.
+        """
+        server = self.app.settings.server
+        if server.enabled and self.server is None:
+            # Bind first: a port in use must stop start-up before any flow runs.
+            self.server = StatusServer(server.host, server.port, self.probes())
+        try:
+            self._start_scheduler()
+        except BaseException:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+            raise
+        if self.server is not None:
+            self.server.start()
+        log.info("daemon_started", replica=self.replica, flows=self.flows)
+
+    def _start_scheduler(self) -> None:
         # Open (and migrate) the store now: App.store is lazy and not thread-safe,
         # and scheduler and server threads would race to open it.
         self.app.store.migrate()
@@ -338,11 +358,6 @@ class Daemon:
             )
         self._schedule_campaign_writeback()
         self.scheduler.start()
-        server = self.app.settings.server
-        if server.enabled:
-            self.server = StatusServer(server.host, server.port, self.probes())
-            self.server.start()
-        log.info("daemon_started", replica=self.replica, flows=self.flows)
 
     def _schedule_campaign_writeback(self) -> None:
         if self._reloader is None:  # a stand-in runner: tests of the scheduler only

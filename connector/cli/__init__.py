@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from connector.errors import ConfigError, ConnectorError
 from connector.logging import configure_logging, scrub
@@ -76,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConnectorError as exc:
         report_error(exc)
         return exc.exit_code
+    except SQLAlchemyError as exc:
+        # A store failure outside the store's own handlers: one line, no SQL.
+        origin = getattr(exc, "orig", None) or exc.__class__.__name__
+        err.print(
+            f"error: state store failed: {scrub(str(origin))} (hint: check "
+            "state.url; `connector status` shows whether the store opens)",
+            markup=False,
+        )
+        return 1
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

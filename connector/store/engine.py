@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from connector.errors import StateError
 from connector.store import schema
@@ -79,6 +79,21 @@ class StateStore:
         except OperationalError as exc:
             raise StateError(
                 f"cannot open the state store: {exc.orig}",
+                hint="check state.url and that the database server is running",
+                context={"state": self.safe_url},
+            ) from None
+        except DatabaseError as exc:
+            # SQLite says "file is not a database" or "database disk image is
+            # malformed": no run can trust a cursor or dead letter in it.
+            raise StateError(
+                f"the state store is damaged: {exc.orig}",
+                hint="restore it from a backup, or move the file aside to start "
+                "afresh (then run a backfill: cursors and dead letters are lost)",
+                context={"state": self.safe_url},
+            ) from None
+        except SQLAlchemyError as exc:
+            raise StateError(
+                f"cannot open the state store: {exc.__class__.__name__}",
                 hint="check state.url and that the database server is running",
                 context={"state": self.safe_url},
             ) from None
