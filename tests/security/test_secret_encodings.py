@@ -24,6 +24,8 @@ from connector.logging import MASK, register_secret, scrub
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = "pat-na1-c0ffee+/=0000-4000-8000-5ec12e7ca7a2"
+UNREGISTERED = "pat-na1-beefbeef-1111-4000-8000-0a0a0a0a0a0a"
+"""For checks that must not rely on the scrubber: never registered anywhere."""
 CONTROL = "株式会社コントロール"
 
 
@@ -81,12 +83,12 @@ def test_config_check_never_prints_a_mistyped_secret(
 ) -> None:
     """A secret under a misspelt or leftover key is masked in `config check`."""
     config = _project(tmp_path)
-    monkeypatch.setenv(variable, CANARY)
+    monkeypatch.setenv(variable, UNREGISTERED)
     code = main(["--config", str(config), "config", "check"])
     captured = capsys.readouterr()
     shown = captured.out + captured.err
     assert code == 2
-    assert CANARY not in shown
+    assert UNREGISTERED not in shown
     assert variable.removeprefix("CONNECTOR_").split("__")[-1].lower() in shown
 
 
@@ -99,13 +101,13 @@ def test_config_check_masks_secrets_in_valid_sections(
     config.write_text(
         text.replace(
             'client_secret = "set CONNECTOR_SFA__AUTH__CLIENT_SECRET instead"',
-            f'client_secret = "{CANARY}"',
+            f'client_secret = "{UNREGISTERED}"',
         ),
         encoding="utf-8",
     )
     assert main(["--config", str(config), "config", "check"]) == 0
     out = capsys.readouterr().out
-    assert CANARY not in out
+    assert UNREGISTERED not in out
     assert "sfa.example.co.jp" in out
 
 
@@ -119,14 +121,14 @@ def test_settings_repr_dump_and_pickle_hold_no_token(
         '[sfa]\nadapter = "csv"\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("CONNECTOR_MA__TOKEN", CANARY)
+    monkeypatch.setenv("CONNECTOR_MA__TOKEN", UNREGISTERED)
     settings, _ = load_settings(config)
-    assert settings.ma.options["token"] == CANARY  # the adapter gets the real one
+    assert settings.ma.options["token"] == UNREGISTERED  # the adapter gets the real one
     for shown in (
         repr(settings),
         str(settings.model_dump()),
         settings.model_dump_json(),
         repr(pickle.dumps(settings)),
     ):
-        assert CANARY not in shown
+        assert UNREGISTERED not in shown
         assert "control-portal" in shown
