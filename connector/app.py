@@ -43,6 +43,9 @@ class App:
     config_path: Path
     transports: dict[str, httpx.BaseTransport] = field(default_factory=dict)
     read_only: bool = False
+    mappings_snapshot: Path | None = None
+    """Set by the daemon: a validated copy of the mapping folder that the flows
+    read instead of the live one (see :class:`~connector.mapping.MappingReloader`)."""
     _store: StateStore | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Adapter] = field(default_factory=dict, init=False, repr=False)
 
@@ -79,11 +82,41 @@ class App:
                 transport=self.transports.get(system),
                 ledger=StoreFileLedger(lambda: self.store),
             )
+            self._expect_mapped_columns(system, self._adapters[system])
         return self._adapters[system]
+
+    def _expect_mapped_columns(self, system: System, adapter: Adapter) -> None:
+        """Tell a file adapter which columns the field mappings read.
+
+        Only adapters that check headers (CSV) take this; broken mapping files
+        are left for the flows to report, so nothing is expected then.
+        """
+        expect = getattr(adapter, "expect_columns", None)
+        if expect is None:
+            return
+        from connector.errors import MappingError
+        from connector.mapping import load_mappings
+
+        try:
+            mappings = load_mappings(self.mappings_dir)
+        except MappingError:
+            return
+        for entity in ("persons", "deals", "activities", "campaigns"):
+            expect(entity, tuple(mappings.native_fields(system, entity)))
 
     @property
     def mappings_dir(self) -> Path:
-        """The mapping folder, resolved against the config's folder."""
+        """The mapping folder, resolved against the config's folder.
+
+        In the daemon: the copy of its last good version (``mappings_snapshot``).
+        """
+        if self.mappings_snapshot is not None:
+            return self.mappings_snapshot
+        return self.live_mappings_dir
+
+    @property
+    def live_mappings_dir(self) -> Path:
+        """The mapping folder admins edit, resolved against the config's folder."""
         path = self.settings.mappings.dir
         return path if path.is_absolute() else self.base_dir / path
 

@@ -10,8 +10,9 @@ resolve against the config file's folder, so a config works from any directory.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -20,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -32,6 +34,7 @@ from pydantic_settings import (
 )
 from typing_extensions import override
 
+from connector import tomlsafe
 from connector.errors import ConfigError, MappingError
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "SystemSettings",
     "find_config_path",
     "format_validation_error",
+    "is_secret_path",
     "load_settings",
     "load_toml_model",
 ]
@@ -79,18 +83,96 @@ class StateSettings(BaseModel):
         return value
 
 
+_SECRET_PART = re.compile(r"(auth|tok|passw|secret|api_?key|credential|private)", re.I)
+_SECRET_LEAF = re.compile(r"(token|passw|secret|api_?key|credential|private)", re.I)
+_VISIBLE_AUTH_KEYS = frozenset({"type", "location", "scheme", "header", "name"})
+
+
+def is_secret_path(parts: Sequence[object]) -> bool:
+    """Whether a value at this key path must be treated as a secret.
+
+    Any part that looks like auth, a token (``tokn`` too: a mistyped variable
+    still holds the token), a password, secret or key counts: masking by the
+    exact key name printed ``CONNECTOR_MA__TOKN=pat-...`` in clear.
+    """
+    names = [str(part) for part in parts]
+    if not names:
+        return False
+    if any(name.lower() == "auth" for name in names[:-1]):
+        return names[-1].lower() not in _VISIBLE_AUTH_KEYS
+    return any(_SECRET_PART.search(name) for name in names)
+
+
+def _is_secret_leaf(parts: Sequence[str]) -> bool:
+    if any(part.lower() == "auth" for part in parts[:-1]):
+        return parts[-1].lower() not in _VISIBLE_AUTH_KEYS
+    return bool(_SECRET_LEAF.search(parts[-1]))
+
+
+def _wrap_secrets(value: Any, path: tuple[str, ...]) -> Any:
+    if isinstance(value, dict):
+        return {k: _wrap_secrets(v, (*path, str(k))) for k, v in value.items()}
+    if isinstance(value, str) and path and _is_secret_leaf(path):
+        return SecretStr(value)
+    return value
+
+
+def _blank_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _blank_secrets(v) for k, v in value.items()}
+    if isinstance(value, SecretStr):
+        return SecretStr("")
+    return value
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value
+
+
 class SystemSettings(BaseModel):
-    """One side of the sync: which adapter, plus that adapter's own settings."""
+    """One side of the sync: which adapter, plus that adapter's own settings.
+
+    The adapter's keys are kept until its own model validates them, so they are
+    not typed here; secret-looking ones are held as ``SecretStr`` all the same,
+    so ``repr``, ``model_dump`` and pickles of the settings never hold a token
+    in clear. :attr:`options` hands the adapter the real values.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     adapter: str
     """Adapter name: ``csv``, ``rest``, ``hubspot`` or a registered plugin."""
 
+    @model_validator(mode="after")
+    def _hide_secrets(self) -> SystemSettings:
+        extra = self.__pydantic_extra__
+        if extra:
+            for key, value in list(extra.items()):
+                extra[key] = _wrap_secrets(value, (str(key),))
+        return self
+
+    @override
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the secrets (an unpickled copy has them blank).
+
+        A pickle is a file someone may keep; the secrets belong in the
+        environment or /run/secrets, read again when the config is loaded.
+        """
+        state = dict(super().__getstate__())
+        extra = state.get("__pydantic_extra__")
+        if isinstance(extra, dict):
+            state["__pydantic_extra__"] = _blank_secrets(extra)
+        return state
+
     @property
     def options(self) -> dict[str, Any]:
-        """The adapter-specific keys of this section."""
-        return dict(self.model_extra or {})
+        """The adapter-specific keys of this section, secrets in clear."""
+        unwrapped: dict[str, Any] = _unwrap_secrets(dict(self.model_extra or {}))
+        return unwrapped
 
 
 class FlowSettings(BaseModel):
@@ -344,7 +426,7 @@ def format_validation_error(
         shown = "{...}" if isinstance(value, dict) else repr(value)
         if item["type"] == "missing":
             shown = "(missing)"
-        if any(s in key.lower() for s in ("token", "password", "secret")):
+        if is_secret_path(item["loc"]):
             shown = "'**********'"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
@@ -385,7 +467,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> tuple[Settings,
             context={"file": str(config_path)},
             problems=problems,
         ) from None
-    except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+        if isinstance(exc, RecursionError):
+            exc = ValueError("arrays or tables are nested too deeply to read")
         raise ConfigError(
             f"{config_path} is not valid TOML: {exc}",
             hint="fix the syntax at the line shown",
@@ -411,8 +495,15 @@ def load_toml_model(path: Path, model: type[_Model], *, hint: str) -> _Model:
     if not path.exists():
         return model()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlsafe.loads(path.read_text(encoding="utf-8"))
         return model.model_validate(data)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(
+            f"{path}: cannot read: {exc}",
+            hint="save the file as UTF-8 text",
+            context={"file": str(path)},
+            problems=[f"{path}: cannot read: {exc}: save it as UTF-8 text"],
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(
             f"{path}: not valid TOML: {exc}",

@@ -18,9 +18,12 @@ Meanwhile the main thread rewrites the health record every heartbeat.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -98,9 +101,10 @@ def _reloading_runner(reloader: MappingReloader, after: Callable[[], None]) -> R
         stop: threading.Event | None = None,
         lease: Lease | None = None,
     ) -> RunResult:
-        result = run_flow(
-            app, flow, stop=stop, lease=lease, mappings=reloader.current()
-        )
+        mappings = reloader.current()
+        if reloader.snapshot_dir is not None:
+            app.mappings_snapshot = reloader.snapshot_dir
+        result = run_flow(app, flow, stop=stop, lease=lease, mappings=mappings)
         after()
         return result
 
@@ -142,10 +146,15 @@ class Daemon:
             or f"{socket.gethostname()}-{os.getpid()}"
         )
         self._reloader: MappingReloader | None = None
+        self._snapshots: Path | None = None
         if runner is None:
             # Production: reload edited mapping files before each run, keeping the
             # last good version when an edit is broken (the reloader logs it).
-            self._reloader = MappingReloader(app.mappings_dir)
+            self._snapshots = Path(tempfile.mkdtemp(prefix="connector-mappings-"))
+            weakref.finalize(self, shutil.rmtree, self._snapshots, True)
+            self._reloader = MappingReloader(
+                app.live_mappings_dir, snapshot_root=self._snapshots
+            )
             runner = _reloading_runner(self._reloader, after=self._update_sla_gauges)
         self._runner = runner
         self._lease_clock = lease_clock
@@ -310,7 +319,34 @@ class Daemon:
     # --- lifecycle -----------------------------------------------------------------
 
     def start(self) -> None:
-        """Schedule the flows and start the status server (when enabled)."""
+        """Schedule the flows and start the status server (when enabled).
+
+        Raises:
+            ConfigError: the status port cannot be bound; nothing has run yet.
+        """
+        server = self.app.settings.server
+        if server.enabled and self.server is None:
+            # Bind first: a port in use must stop start-up before any flow runs.
+            self.server = StatusServer(server.host, server.port, self.probes())
+        try:
+            self._start_scheduler()
+        except BaseException:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+            raise
+        if self.server is not None:
+            self.server.start()
+            if in_container() and server.host in ("127.0.0.1", "localhost", "::1"):
+                log.warning(
+                    "status_server_on_loopback_in_container",
+                    host=server.host,
+                    hint="probes from outside cannot reach it: set [server] host = "
+                    '"0.0.0.0" (the image\'s own config does)',
+                )
+        log.info("daemon_started", replica=self.replica, flows=self.flows)
+
+    def _start_scheduler(self) -> None:
         # Open (and migrate) the store now: App.store is lazy and not thread-safe,
         # and scheduler and server threads would race to open it.
         self.app.store.migrate()
@@ -334,18 +370,6 @@ class Daemon:
             )
         self._schedule_campaign_writeback()
         self.scheduler.start()
-        server = self.app.settings.server
-        if server.enabled:
-            self.server = StatusServer(server.host, server.port, self.probes())
-            self.server.start()
-            if in_container() and server.host in ("127.0.0.1", "localhost", "::1"):
-                log.warning(
-                    "status_server_on_loopback_in_container",
-                    host=server.host,
-                    hint="probes from outside cannot reach it: set [server] host = "
-                    '"0.0.0.0" (the image\'s own config does)',
-                )
-        log.info("daemon_started", replica=self.replica, flows=self.flows)
 
     def _schedule_campaign_writeback(self) -> None:
         if self._reloader is None:  # a stand-in runner: tests of the scheduler only
@@ -398,6 +422,9 @@ class Daemon:
         if self.server is not None:
             self.server.stop()
         if finished:
+            if self._snapshots is not None:
+                self.app.mappings_snapshot = None
+                shutil.rmtree(self._snapshots, ignore_errors=True)
             log.info("daemon_stopped", replica=self.replica)
         else:
             log.error(
@@ -457,7 +484,22 @@ class Daemon:
             "scheduler_running": self.scheduler.running,
             "stopping": self.stopping,
             "flows": flows,
+            **({"mappings": self._mapping_state()} if self._reloader else {}),
         }
+
+    def _mapping_state(self) -> dict[str, Any]:
+        """Which mapping version runs, and the rejected edit if there is one."""
+        reloader = self._reloader
+        assert reloader is not None  # noqa: S101 (only called with a reloader)
+        state: dict[str, Any] = {"active_version": reloader.active_version}
+        if reloader.failed_version is not None:
+            state["rejected_version"] = reloader.failed_version
+            state["problems"] = reloader.problems
+            state["note"] = (
+                "the last edit of the mapping files was refused; the active "
+                "version keeps running until the problems are fixed"
+            )
+        return state
 
     def probes(self) -> Probes:
         """The endpoint callbacks for :class:`~connector.server.StatusServer`."""

@@ -7,16 +7,27 @@ keys that look secret, and every registered secret value wherever it appears.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
 import sys
 from collections.abc import Iterable, MutableMapping
 from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
 
 import structlog
 from structlog.typing import EventDict, WrappedLogger
 
-__all__ = ["MASK", "configure_logging", "mask_secrets", "register_secret", "scrub"]
+__all__ = [
+    "MASK",
+    "configure_logging",
+    "mask_secrets",
+    "register_basic_auth",
+    "register_secret",
+    "scrub",
+    "secret_encodings",
+]
 
 MASK = "**********"
 """What a secret is replaced with."""
@@ -26,16 +37,68 @@ _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s]+@"
 _secrets: set[str] = set()
 
 
+_pattern: re.Pattern[str] | None = None
+
+
+def secret_encodings(value: str) -> set[str]:
+    """Every form in which ``value`` may come back inside a response or error.
+
+    A server that echoes a request puts the secret back as it was *sent*: in a
+    query string URL-encoded (``%2B``, and ``%2b`` from some), in a JSON body
+    escaped, in a header base64-encoded. Masking only the raw value missed all
+    of those.
+    """
+    forms = {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+    }
+    for quoted in (quote(value, safe=""), quote_plus(value, safe="")):
+        forms.add(quoted)
+        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quoted))
+    raw = value.encode()
+    forms.add(base64.b64encode(raw).decode())
+    forms.add(base64.urlsafe_b64encode(raw).decode())
+    forms.add(base64.b64encode(raw).decode().rstrip("="))
+    return {form for form in forms if len(form) >= 4}
+
+
 def register_secret(value: str | None) -> None:
-    """Remember a secret value so it is masked wherever it shows up in output."""
+    """Remember a secret value so it is masked wherever it shows up in output.
+
+    Its encodings (see :func:`secret_encodings`) are masked too.
+    """
+    global _pattern
     if value and len(value) >= 4:
-        _secrets.add(value)
+        before = len(_secrets)
+        _secrets.update(secret_encodings(value))
+        if len(_secrets) != before:
+            _pattern = None
+
+
+def register_basic_auth(username: str, password: str) -> None:
+    """Register a password and the ``Authorization: Basic`` value built from it.
+
+    The header holds base64 of ``user:password``, which contains no encoding of
+    the password alone, so it must be registered whole.
+    """
+    register_secret(password)
+    register_secret(base64.b64encode(f"{username}:{password}".encode()).decode())
+
+
+def _secret_pattern() -> re.Pattern[str] | None:
+    global _pattern
+    if _pattern is None and _secrets:
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+    return _pattern
 
 
 def scrub(text: str) -> str:
-    """Mask registered secrets and passwords inside URLs in any text."""
-    for secret in sorted(_secrets, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    """Mask registered secrets (in any encoding) and passwords inside URLs."""
+    pattern = _secret_pattern()
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
     return _URL_PASSWORD.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
 
 

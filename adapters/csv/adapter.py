@@ -56,6 +56,16 @@ class CsvAdapter:
         self.settings = settings
         self.ledger = ledger
         self._clock = clock
+        self._expected: dict[str, tuple[str, ...]] = {}
+
+    def expect_columns(self, entity: Entity, columns: tuple[str, ...]) -> None:
+        """Name the columns the field mappings read from ``entity``'s export.
+
+        A header that spells one of them differently only in case, width or
+        spaces (``Email`` for ``email``) then stops the file before any row is
+        used: every value of that column would otherwise be silently missing.
+        """
+        self._expected[entity] = columns
 
     def _entity(self, entity: Entity) -> CsvEntitySettings:
         configured: CsvEntitySettings | None = getattr(self.settings, entity)
@@ -112,7 +122,13 @@ class CsvAdapter:
         state = {} if full else load_cursor(cursor, where=where)
         if spec.path.is_dir():
             yield from pull_inbox(
-                self.name, entity, spec, state, ledger=self.ledger, full=full
+                self.name,
+                entity,
+                spec,
+                state,
+                ledger=self.ledger,
+                full=full,
+                expected=self._expected.get(entity, ()),
             )
             return
         if spec.archive is not None:
@@ -121,7 +137,9 @@ class CsvAdapter:
                 hint="point path at the inbox folder, or remove archive",
                 context={"section": f"{where}.read", "key": "archive"},
             )
-        yield from pull_file(self.name, entity, spec, state)
+        yield from pull_file(
+            self.name, entity, spec, state, expected=self._expected.get(entity, ())
+        )
 
     def push(self, entity: Entity, batch: Sequence[WriteOp]) -> PushResult:
         """Write a batch to the import file (``table``) or a batch file (``append``).

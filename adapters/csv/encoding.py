@@ -1,8 +1,10 @@
-"""Detecting the encoding of CSV exports: UTF-8, UTF-8 with BOM, or CP932.
+"""Detecting the encoding of CSV exports: UTF-8 (with or without BOM), CP932, UTF-16.
 
 Japanese tools export Shift_JIS (in practice Microsoft's CP932 superset) as often as
 UTF-8, and rarely say which. Only a sample is read, so detection costs the same for
-any file size.
+any file size. Excel's "Unicode text" is UTF-16 (little-endian, with a BOM):
+read as anything else it shows NUL bytes and no column matches, so it is
+recognised by its BOM, or without one by the NUL byte beside every ASCII letter.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ SAMPLE_BYTES = 256 * 1024
 
 
 def detect_encoding(path: Path) -> str:
-    """Return ``utf-8-sig``, ``utf-8`` or ``cp932`` for the file at ``path``.
+    """Return ``utf-8-sig``, ``utf-8``, ``cp932`` or a UTF-16 for ``path``.
 
     A BOM decides at once. Otherwise a sample that decodes as strict UTF-8 (a
     multi-byte character cut at the sample's end is fine) is UTF-8; anything else is
@@ -29,6 +31,11 @@ def detect_encoding(path: Path) -> str:
         sample = handle.read(SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    unbom = _utf16_without_bom(sample)
+    if unbom is not None:
+        return unbom
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
@@ -41,3 +48,16 @@ def detect_encoding(path: Path) -> str:
     # CP932 is a superset of Shift_JIS (NEC/IBM extensions like ①, ㈱, 髙), so it is
     # the safe reading of anything Shift_JIS-like; bad bytes surface per row later.
     return "cp932"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when most even (odd) bytes are NUL, as in ASCII text."""
+    head = sample[:4096]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None

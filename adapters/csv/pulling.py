@@ -58,7 +58,12 @@ def load_cursor(cursor: Cursor | None, *, where: str) -> dict[str, Any]:
 
 
 def pull_file(
-    system: str, entity: Entity, spec: CsvReadSettings, state: Mapping[str, Any]
+    system: str,
+    entity: Entity,
+    spec: CsvReadSettings,
+    state: Mapping[str, Any],
+    *,
+    expected: tuple[str, ...] = (),
 ) -> Iterator[Page]:
     """Pages of the single export file ``spec.path``, resuming from ``state``."""
     digest = file_digest(spec.path)
@@ -74,6 +79,7 @@ def pull_file(
         skip_through=skip_through,
         since=since,
         newest=newest,
+        expected=expected,
     ):
         unchanged = same_file and chunk.line == skip_through
         if chunk.eof and unchanged and not (chunk.records or chunk.errors):
@@ -90,6 +96,7 @@ def pull_inbox(
     *,
     ledger: FileLedger | None,
     full: bool = False,
+    expected: tuple[str, ...] = (),
 ) -> Iterator[Page]:
     """Pages of every unprocessed file of the inbox folder ``spec.path``.
 
@@ -135,6 +142,7 @@ def pull_inbox(
             rows=int(state.get("rows", 0)) if resume else 0,
             since=floor if spec.skip_older else None,
             newest=newest,
+            expected=expected,
         ):
             newest = chunk.newest
             if chunk.eof:

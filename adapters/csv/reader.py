@@ -3,25 +3,42 @@
 Decoding uses ``surrogateescape`` so that undecodable bytes do not abort the file:
 the row that holds them is reported as a :class:`~adapters.protocol.RowError` and
 every other row is read normally.
+
+A stray quote (``,"株式会社…,`` with no closing quote) makes a CSV parser read on
+into the following lines as one field, which used to swallow every later row into
+one dead letter named after the last line. Here a record that spans several
+physical lines is accepted only when it has exactly the header's number of cells
+(and the lines inside its quoted cell do not look like rows themselves);
+otherwise its first line alone is reported and reading resumes on the next line,
+so the stray quote costs one row and is named at the line it is on.
+
+Line numbers are physical lines as an editor counts them (the header is line 1).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from adapters.csv.encoding import detect_encoding
 from adapters.protocol import RowError
 from connector.errors import ConfigError
 
-__all__ = ["CsvRow", "read_rows"]
+__all__ = ["MAX_RECORD_LINES", "CsvRow", "read_rows"]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 csv.field_size_limit(64 * 1024 * 1024)
+
+MAX_RECORD_LINES = 1000
+"""A quoted cell may hold line breaks, but not more than this many: beyond it the
+quote is taken as stray (and one unclosed quote cannot hold a whole file in memory
+or make re-reading the following lines quadratic)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +49,40 @@ class CsvRow:
     cells: dict[str, str]
 
 
+class _Lines:
+    """Physical lines of the file, with push-back and a count of lines taken.
+
+    ``taken`` holds the lines the parser consumed for the record in hand, so a
+    record that turns out bad can hand all but its first line back.
+    """
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+        self._back: deque[str] = deque()
+        self.taken: list[str] = []
+        self.capped = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= MAX_RECORD_LINES:
+            self.capped = True
+            raise StopIteration
+        line = self._back.popleft() if self._back else self._handle.readline()
+        if not line:
+            raise StopIteration
+        self.taken.append(line)
+        return line
+
+    def start_record(self) -> None:
+        self.taken = []
+        self.capped = False
+
+    def push_back(self, lines: list[str]) -> None:
+        self._back.extendleft(reversed(lines))
+
+
 def read_rows(
     path: Path,
     *,
@@ -39,12 +90,19 @@ def read_rows(
     delimiter: str = ",",
     quotechar: str = '"',
     required_columns: tuple[str, ...] = (),
+    expected_columns: tuple[str, ...] = (),
 ) -> Iterator[CsvRow | RowError]:
     """Yield each data row of ``path``, or a RowError for a row that is malformed.
 
+    ``required_columns`` must be in the header exactly. ``expected_columns`` (the
+    columns the field mappings read) may be absent, but not present under a
+    spelling that differs only in case, width or spaces: that is a renamed column
+    whose values would otherwise be silently ignored.
+
     Raises:
-        ConfigError: the file cannot be opened, has no header, or lacks a column
-            the settings name (nothing in it can be read correctly).
+        ConfigError: the file cannot be opened, has no header, has a column twice,
+            or lacks (or misspells) a column the settings or mappings name: nothing
+            in it can be read correctly, so no row is used.
     """
     try:
         chosen = detect_encoding(path) if encoding == "auto" else encoding
@@ -58,7 +116,8 @@ def read_rows(
             context={"file": str(path)},
         ) from None
     with handle:
-        reader = csv.reader(handle, delimiter=delimiter, quotechar=quotechar)
+        lines = _Lines(handle)
+        reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -74,35 +133,137 @@ def read_rows(
                 context={"file": str(path)},
             )
         header = [_clean_header(name) for name in header]
-        if any(_SURROGATE.search(name) for name in header):
-            raise ConfigError(
-                f"{path}: line 1: header is not valid {chosen}",
-                hint="set `encoding` for this file explicitly (utf-8 or cp932)",
-                context={"file": str(path), "line": 1},
-            )
-        missing = [col for col in required_columns if col not in header]
-        if missing:
-            raise ConfigError(
-                f"{path}: line 1: missing column(s) {', '.join(missing)}",
-                hint=f"the file has: {', '.join(header)}; fix the export or the "
-                "column names in the config",
-                context={"file": str(path), "line": 1},
-            )
-        yield from _rows(reader, header, path)
+        _check_header(path, chosen, delimiter, header, required_columns)
+        _check_expected(path, header, expected_columns)
+        yield from _rows(reader, lines, header, path, 1 + len(lines.taken), delimiter)
 
 
-def _rows(reader: Any, header: list[str], path: Path) -> Iterator[CsvRow | RowError]:
+def _check_header(
+    path: Path,
+    chosen: str,
+    delimiter: str,
+    header: list[str],
+    required: tuple[str, ...],
+) -> None:
+    where = {"file": str(path), "line": 1}
+    if any(_SURROGATE.search(name) for name in header):
+        raise ConfigError(
+            f"{path}: line 1: header is not valid {chosen}",
+            hint="set `encoding` for this file explicitly (utf-8 or cp932)",
+            context=where,
+        )
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header, start=1):
+        if name in seen:
+            raise ConfigError(
+                f"{path}: line 1: column {name!r} appears twice "
+                f"(columns {seen[name]} and {index})",
+                hint="remove or rename one of them in the export: it is not "
+                "known which one holds the right values",
+                context={**where, "column": name},
+            )
+        seen[name] = index
+    missing = [col for col in required if col not in seen]
+    if not missing:
+        return
+    hint = (
+        f"the file has: {_shown(', '.join(header))}; fix the export or the "
+        "column names in the config"
+    )
+    if len(header) == 1 and "\t" in header[0] and delimiter != "\t":
+        hint = (
+            "the file is tab-separated (Excel's 'Unicode text' saves so): set "
+            'delimiter = "\\t" for it, or save it as "CSV UTF-8" instead'
+        )
+    raise ConfigError(
+        f"{path}: line 1: missing column(s) {', '.join(missing)}"
+        + (f" (the file is {chosen})" if chosen.startswith("utf-16") else ""),
+        hint=hint,
+        context=where,
+    )
+
+
+def _fold(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _check_expected(path: Path, header: list[str], expected: tuple[str, ...]) -> None:
+    present = set(header)
+    folded = {_fold(name): name for name in header}
+    for column in expected:
+        if column in present:
+            continue
+        near = folded.get(_fold(column))
+        if near is not None:
+            raise ConfigError(
+                f"{path}: line 1: column {near!r} is not the mapped column "
+                f"{column!r} (they differ only in case, width or spaces)",
+                hint=f"rename the column to {column!r} in the export, or the key "
+                "in mappings/fields.toml",
+                context={"file": str(path), "line": 1, "column": near},
+            )
+
+
+def _rows_inside(taken: list[str], width: int, delimiter: str) -> bool:
+    """Whether whole lines inside a quoted cell look like rows of their own.
+
+    Two stray quotes lines apart can close each other and happen to leave the
+    header's number of cells; the rows between them then have every delimiter a
+    row has, which text in a note rarely does.
+    """
+    return width > 2 and any(line.count(delimiter) >= width - 1 for line in taken[1:-1])
+
+
+def _rows(
+    reader: Any,
+    lines: _Lines,
+    header: list[str],
+    path: Path,
+    start: int,
+    delimiter: str,
+) -> Iterator[CsvRow | RowError]:
     width = len(header)
     while True:
-        start = reader.line_num + 1
+        lines.start_record()
         try:
             values = next(reader)
         except StopIteration:
-            return
+            if not lines.taken:
+                return
+            values = None  # only a capped quoted cell ends the reader early
         except csv.Error as exc:
-            yield RowError(f"{path.name}:{start}", f"malformed CSV: {exc}", "")
+            values = None
+            error = f"malformed CSV: {exc}"
+        else:
+            error = ""
+        taken = list(lines.taken)
+        if not taken:
+            return
+        line = start
+        if values is None or lines.capped:
+            yield RowError(
+                f"{path.name}:{line}",
+                error or _unclosed(len(taken)),
+                _printable(taken[0].rstrip("\r\n")),
+            )
+            lines.push_back(taken[1:])
+            start += 1
             continue
-        line = reader.line_num
+        if len(taken) > 1 and (
+            len(values) != width or _rows_inside(taken, width, delimiter)
+        ):
+            # A quote opened on this line closes lines later: stray, not a cell.
+            yield RowError(
+                f"{path.name}:{line}",
+                f"expected {width} columns, found {len(values)}: a quote opened "
+                f"on this line is closed only on line {line + len(taken) - 1}; "
+                'remove the stray " (or double it) and export again',
+                _printable(taken[0].rstrip("\r\n")),
+            )
+            lines.push_back(taken[1:])
+            start += 1
+            continue
+        start += len(taken)
         if not values or (len(values) == 1 and not values[0].strip()):
             continue  # blank line
         raw = ",".join(values)
@@ -125,8 +286,19 @@ def _rows(reader: Any, header: list[str], path: Path) -> Iterator[CsvRow | RowEr
         yield CsvRow(line, dict(zip(header, values, strict=True)))
 
 
+def _unclosed(count: int) -> str:
+    return (
+        f"a quote opened on this line is not closed within {count} lines; "
+        'remove the stray " (or double it) and export again'
+    )
+
+
 def _clean_header(name: str) -> str:
     return name.strip().lstrip("\ufeff")
+
+
+def _shown(text: str) -> str:
+    return _printable(text.replace("\x00", ""))[:300]
 
 
 def _printable(raw: str) -> str:

@@ -2,23 +2,37 @@
 
 Both read modes (one export file, an inbox of files) scan files the same way;
 they differ only in how they build the cursor around each chunk.
+
+A row dated in the future (a typo such as 2099, or a clock set wrong) is read, but
+its time never becomes the file's newest time: with ``skip_older`` that time is
+the floor of the next export, and one such row would otherwise hide every later
+row of every export until someone ran a backfill.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import structlog
 
 from adapters.csv.reader import CsvRow, read_rows
 from adapters.csv.settings import CsvReadSettings
 from adapters.csv.timestamps import parse_timestamp
 from adapters.protocol import Entity, Record, RowError
 
-__all__ = ["Chunk", "scan_file"]
+__all__ = ["FUTURE_TOLERANCE", "Chunk", "clean_id", "scan_file"]
+
+FUTURE_TOLERANCE = timedelta(days=1)
+"""How far past now an update time may be and still move the cursor (clock skew
+between the exporting system and this host, zones written wrongly)."""
+
+log = structlog.get_logger(__name__)
 
 _DELETED_VALUES = frozenset({"1", "true", "yes", "y", "deleted", "archived", "削除"})
 
@@ -55,12 +69,14 @@ def scan_file(
     rows: int = 0,
     since: datetime | None = None,
     newest: datetime | None = None,
+    expected: tuple[str, ...] = (),
 ) -> Iterator[Chunk]:
     """Yield chunks of at most ``spec.page_size`` results, the last one with eof.
 
     Lines up to ``skip_through`` were read before and are skipped. Rows updated
     before ``since`` are dropped (counted, not returned); rows without a time
-    always pass, as they cannot be placed.
+    always pass, as they cannot be placed. ``expected`` are the columns the
+    field mappings read (see :func:`~adapters.csv.reader.read_rows`).
 
     Raises:
         ConfigError: the file cannot be opened or lacks a configured column.
@@ -77,12 +93,14 @@ def scan_file(
         if c
     )
     chunk = Chunk(line=skip_through, rows=rows, newest=newest)
+    horizon = datetime.now(UTC) + FUTURE_TOLERANCE
     for item in read_rows(
         path,
         encoding=spec.encoding,
         delimiter=spec.delimiter,
         quotechar=spec.quotechar,
         required_columns=required,
+        expected_columns=expected,
     ):
         line = _line_of(item)
         if line <= skip_through:
@@ -99,7 +117,16 @@ def scan_file(
         elif since is None or parsed.updated_at is None or parsed.updated_at >= since:
             chunk.records.append(parsed)
             stamp = parsed.updated_at
-            if stamp is not None and (chunk.newest is None or stamp > chunk.newest):
+            if stamp is not None and stamp > horizon:
+                log.warning(
+                    "csv_row_dated_in_future",
+                    location=parsed.location,
+                    column=spec.updated_column,
+                    value=stamp.isoformat(),
+                    hint="the row is read, but its time does not move the cursor; "
+                    "fix the date in the source system",
+                )
+            elif stamp is not None and (chunk.newest is None or stamp > chunk.newest):
                 chunk.newest = stamp
         if len(chunk.records) + len(chunk.errors) >= spec.page_size:
             yield chunk
@@ -117,7 +144,8 @@ def _to_record(
     spec: CsvReadSettings,
 ) -> Record | RowError:
     location = f"{path.name}:{row.line}"
-    record_id = row.cells[spec.id_column].strip()
+    record_id = clean_id(row.cells[spec.id_column])
+    row.cells[spec.id_column] = record_id
     if not record_id:
         return RowError(
             location,
@@ -155,6 +183,19 @@ def _to_record(
         merged_ids=merged,
         location=location,
     )
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00a0"), " ")
+
+
+def clean_id(text: str) -> str:
+    """An id as the system means it: NFKC, no BOM, zero-width or outer spaces.
+
+    ``５１００７`` is 51007. Exports edited in Excel or pasted from the web carry
+    these; read as-is, the same person's id would differ and a second lead
+    would be created.
+    """
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
 
 
 def _line_of(item: CsvRow | RowError) -> int:

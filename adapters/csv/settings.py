@@ -11,7 +11,7 @@ __all__ = ["CsvEntitySettings", "CsvReadSettings", "CsvSettings", "CsvWriteSetti
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
-Encoding = Literal["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis"]
+Encoding = Literal["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis", "utf-16"]
 
 
 class CsvReadSettings(BaseModel):
@@ -34,7 +34,7 @@ class CsvReadSettings(BaseModel):
     """Inbox only: leave files modified more recently than this (still being
     copied in) for the next run."""
     encoding: Encoding = "auto"
-    """``auto`` detects UTF-8, UTF-8 with BOM and CP932 (Shift_JIS)."""
+    """``auto`` detects UTF-8, UTF-8 with BOM, CP932 (Shift_JIS) and UTF-16."""
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     quotechar: str = Field(default='"', min_length=1, max_length=1)
     id_column: str

@@ -3,33 +3,20 @@
 In table mode the file is a table keyed by id: updating a record replaces its row,
 so replaying a batch leaves the file exactly as one delivery would (the
 exactly-once effect the flows promise). Each write goes to a temporary file that
-is renamed over the old one, so a crash never leaves half a file behind.
+is renamed over the old one, so a crash never leaves half a file behind. The
+writing itself, escaping included, is :mod:`connector.csvout`'s, shared by every
+CSV the product writes.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from connector.csvout import FormulaSafeWriter, escape_cell, write_csv_file
+
 __all__ = ["escape_cell", "load_table", "write_table"]
-
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*|\d*\.\d+)([eE][+-]?\d+)?$")
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def escape_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (``=HYPERLINK(...)``) but keep numbers.
-
-    A leading apostrophe makes Excel and LibreOffice show the text as typed instead
-    of evaluating it; ``-5`` and ``+81`` style numbers are left as they are.
-    """
-    if value.startswith(_DANGEROUS_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def load_table(
@@ -64,30 +51,22 @@ def write_table(
     quotechar: str = '"',
     quote_all: bool = False,
 ) -> None:
-    """Write the whole table to a temp file beside ``path``, fsync, then rename.
+    """Write the whole table atomically (see :func:`connector.csvout.write_csv_file`).
 
     The temp file's name starts with a dot, so inbox readers skip it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            writer = csv.writer(
-                handle,
-                delimiter=delimiter,
-                quotechar=quotechar,
-                quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
-                lineterminator="\r\n",
-            )
-            writer.writerow(header)
-            for row in rows:
-                cells = [row.get(col, "") for col in header]
-                if escape_formulas:
-                    cells = [escape_cell(c) for c in cells]
-                writer.writerow(cells)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+
+    def fill(writer: FormulaSafeWriter) -> None:
+        for row in rows:
+            writer.writerow([row.get(col, "") for col in header])
+
+    write_csv_file(
+        path,
+        fill,
+        encoding=encoding,
+        delimiter=delimiter,
+        quotechar=quotechar,
+        quote_all=quote_all,
+        escape_formulas=escape_formulas,
+        header=header,
+    )

@@ -24,7 +24,7 @@ from adapters.rest.settings import (
     OAuth2ClientCredentials,
 )
 from connector.errors import AuthError, TransientAdapterError
-from connector.logging import register_secret, scrub
+from connector.logging import register_basic_auth, register_secret, scrub
 
 __all__ = ["AuthParts", "OAuth2Flow", "build_auth"]
 
@@ -49,7 +49,7 @@ def build_auth(
         return AuthParts(headers={settings.header: value})
     if isinstance(settings, BasicAuth):
         password = settings.password.get_secret_value()
-        register_secret(password)
+        register_basic_auth(settings.username, password)
         return AuthParts(auth=httpx.BasicAuth(settings.username, password))
     if isinstance(settings, ApiKeyAuth):
         key = settings.value.get_secret_value()

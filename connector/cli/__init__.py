@@ -115,4 +115,25 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        _report_store_failure(exc)
+        return 1
     return 0
+
+
+def _report_store_failure(exc: Exception) -> None:
+    """A store failure outside the store's own handlers: one line, no SQL."""
+    from rich.console import Console
+
+    from connector.logging import scrub
+
+    origin = getattr(exc, "orig", None) or exc.__class__.__name__
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"error: state store failed: {scrub(str(origin))} (hint: check "
+        "state.url; `connector status` shows whether the store opens)",
+        markup=False,
+    )

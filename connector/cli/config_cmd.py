@@ -11,6 +11,7 @@ from rich.console import Console
 
 from connector.app import App
 from connector.cli.context import load_app
+from connector.config import is_secret_path
 from connector.logging import MASK
 from connector.registry import validate_adapter_settings
 
@@ -19,15 +20,24 @@ __all__ = ["app", "effective_config"]
 app = typer.Typer(help="Inspect and validate the configuration.", no_args_is_help=True)
 
 
-def _masked(value: Any) -> Any:
+def _masked(value: Any, path: tuple[str, ...] = ()) -> Any:
+    """The value for display, with every secret shown as the mask.
+
+    SecretStr values, and any text under a secret-looking key path (auth,
+    token, password...), whatever the exact key is called.
+    """
     if isinstance(value, SecretStr):
         return MASK if value.get_secret_value() else ""
     if isinstance(value, BaseModel):
-        return {k: _masked(getattr(value, k)) for k in type(value).model_fields}
+        return {
+            k: _masked(getattr(value, k), (*path, k)) for k in type(value).model_fields
+        }
     if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+        return {k: _masked(v, (*path, str(k))) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_masked(v) for v in value]
+        return [_masked(v, path) for v in value]
+    if isinstance(value, str) and value and is_secret_path(path):
+        return MASK
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)

@@ -8,7 +8,6 @@ the system's own merge tool), since a wrong merge cannot be undone by us.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from rich.table import Table
 
 from connector.app import App, System
 from connector.cli.context import load_app
+from connector.csvout import FormulaSafeWriter, write_csv_file
 from connector.errors import RecordInvalidError, UsageError
 from connector.matching import Cluster, MatchRules, cluster, load_match_rules
 from connector.records import Person
@@ -81,10 +81,9 @@ def write_clusters(
 ) -> int:
     """Write clusters as CSV (UTF-8 with BOM, for Excel); return the rows written."""
     rows = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
+
+    def fill(writer: FormulaSafeWriter) -> None:
+        nonlocal rows
         for found in clusters:
             evidence: dict[str, tuple[str, float]] = {}
             for link in found.links:
@@ -108,6 +107,9 @@ def write_clusters(
                     ]
                 )
                 rows += 1
+
+    # Names and companies come from the systems: escaped against formulas.
+    write_csv_file(path, fill, encoding="utf-8-sig", header=CSV_COLUMNS)
     return rows
 
 

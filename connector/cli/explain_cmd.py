@@ -6,6 +6,7 @@ person's identity links, stage history and, per field, who last wrote it and why
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from rich.table import Table
 from sqlalchemy import Connection, func, select
 
 from connector.cli.context import load_app
-from connector.errors import UsageError
+from connector.errors import RecordInvalidError, UsageError
 from connector.qualification import explain as explain_rules
 from connector.qualification import load_qualification
 from connector.store import events, provenance
@@ -162,7 +163,14 @@ def qualify(
     wanted = key.strip().lower()
     for page in connector.adapter("ma").pull("persons", None, full=True):
         for record in page.records:
-            person = mappings.to_person(record)
+            try:
+                person = mappings.to_person(record)
+            except RecordInvalidError:
+                # Another lead's bad value is that lead's problem, not this one's:
+                # only the lead asked for may fail the command with its error.
+                if record.id == key or _mentions(record.fields, wanted):
+                    raise
+                continue
             if record.id != key and (person.email or "").lower() != wanted:
                 continue
             results = explain_rules(
@@ -181,3 +189,8 @@ def qualify(
             typer.echo("qualified: goes to sales" if verdict else "not qualified")
             raise typer.Exit(0 if verdict else 1)
     raise UsageError(f"no MA lead {key!r}", hint="use the lead's email or MA id")
+
+
+def _mentions(fields: Mapping[str, Any], wanted: str) -> bool:
+    """Whether any raw cell of a record is ``wanted`` (an email, ignoring case)."""
+    return any(str(v).strip().lower() == wanted for v in fields.values() if v)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -12,10 +13,21 @@ from connector.mapping.mappings import Mappings
 from connector.mapping.problems import Problems, read_toml
 from connector.mapping.stages_file import parse_stages
 
-__all__ = ["MAPPING_FILES", "content_version", "load_mappings"]
+__all__ = [
+    "CHECKED_FILES",
+    "MAPPING_FILES",
+    "check_other_files",
+    "content_version",
+    "load_mappings",
+]
 
 MAPPING_FILES = ("stages.toml", "fields.toml")
-"""The files :func:`load_mappings` reads (matching/qualification have their own)."""
+"""The files :func:`load_mappings` reads into :class:`Mappings`."""
+
+CHECKED_FILES = ("matching.toml", "qualification.toml", "reporting.toml")
+"""The other mapping files: the flows load them themselves, but a load validates
+each one present, so `mappings check` and the daemon's reload refuse a broken
+edit of any file under ``mappings/`` the same way."""
 
 
 def content_version(directory: Path) -> str:
@@ -39,6 +51,9 @@ def content_version(directory: Path) -> str:
 def load_mappings(directory: Path) -> Mappings:
     """Read and validate ``stages.toml`` and ``fields.toml`` from ``directory``.
 
+    The files of :data:`CHECKED_FILES` that exist are validated too (and not
+    kept): a broken one fails the load like a broken ``stages.toml``.
+
     Raises:
         MappingError: with ``problems``, one ``file: key: problem: fix`` line each.
     """
@@ -59,6 +74,7 @@ def load_mappings(directory: Path) -> Mappings:
     fields_data = read_toml(directory / "fields.toml", problems)
     rules, vocabularies = parse_stages(stages_data or {}, problems)
     fields, context = parse_fields(fields_data or {}, problems)
+    check_other_files(directory, problems)
     if problems:
         raise MappingError(
             f"{len(problems.lines)} problem(s) in {directory}",
@@ -74,3 +90,24 @@ def load_mappings(directory: Path) -> Mappings:
         directory=str(directory),
         context=context,
     )
+
+
+def check_other_files(directory: Path, problems: Problems) -> None:
+    """Record the problems of each :data:`CHECKED_FILES` file present."""
+    from connector.matching.config import load_match_rules
+    from connector.qualification import load_qualification
+    from connector.reports.config import load_reporting
+
+    loaders: dict[str, Callable[[Path], object]] = {
+        "matching.toml": load_match_rules,
+        "qualification.toml": load_qualification,
+        "reporting.toml": load_reporting,
+    }
+    for name in CHECKED_FILES:
+        path = directory / name
+        if not path.exists():
+            continue
+        try:
+            loaders[name](path)
+        except MappingError as exc:
+            problems.lines.extend(exc.problems or [exc.one_line()])

@@ -2,6 +2,11 @@
 
 Each raises :class:`~connector.mapping.transform_types.TransformError` for input it
 cannot read, and nothing else, so a bad cell dead-letters one record.
+
+Numbers and dates are bounded *before* they are converted: ``float("1e400")`` is
+inf and ``int()`` of it raises OverflowError, ``int(Decimal("1e999999"))`` takes
+minutes, and ``datetime.fromtimestamp`` raises OSError past the platform's range.
+None of those is a TransformError, so one such cell used to crash every run.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from connector.mapping.transform_types import (
 )
 
 __all__ = [
+    "MAX_EXPONENT",
+    "MAX_NUMBER_CHARS",
     "bool_",
     "date_",
     "datetime_",
@@ -119,9 +126,16 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), zone)
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    if text.isdigit() and 10 <= len(text) <= 13:
+    if text.isdigit() and len(text) >= 10:
+        if not text.isascii() or len(text) not in (10, 13):
+            raise TransformError(
+                f"{text[:40]!r} is not a date (epoch times have 10 digits for "
+                "seconds or 13 for milliseconds)"
+            )
         seconds = int(text) / (1000 if len(text) == 13 else 1)
         return datetime.fromtimestamp(seconds, UTC)
+    if len(text) > 64:
+        raise TransformError(f"{text[:40]!r}... is too long to be a date")
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -136,6 +150,9 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
         raise TransformError(
             f"{text[:40]!r} is not a date (use ISO 8601, epoch ms or 2026/10/01 09:30)"
         )
+    if not 1900 <= parsed.year <= 2999:
+        # Years 1 and 9999 with an offset cannot even be compared or stored in UTC.
+        raise TransformError(f"{text[:40]!r} is not a date between 1900 and 2999")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
 
@@ -181,23 +198,41 @@ def format_(
 
 _NUMBER_JUNK = re.compile(r"[,\s_¥￥$円]")
 
+MAX_NUMBER_CHARS = 64
+"""Longer text is not a number anyone typed (and converting it costs time)."""
+
+MAX_EXPONENT = 30
+"""Numbers must lie within 1e-30 .. 1e30 in magnitude (zero aside): far beyond
+any amount, score or count, far inside what float and int convert quickly."""
+
 
 def _decimal_of(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None if value is None else Decimal(int(value))
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", str(value)))
+    if isinstance(value, int) and abs(value) >= 10**MAX_EXPONENT:
+        raise TransformError(
+            f"the number is out of range (numbers must be below 1e{MAX_EXPONENT})"
+        )
+    raw = str(value)
+    if len(raw) > 4 * MAX_NUMBER_CHARS:
+        raise TransformError(f"{raw[:40]!r}... is too long to be a number")
+    text = _NUMBER_JUNK.sub("", unicodedata.normalize("NFKC", raw))
     if not text:
         return None
+    if len(text) > MAX_NUMBER_CHARS:
+        raise TransformError(f"{raw[:40]!r}... is too long to be a number")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise TransformError(f"{str(value)[:40]!r} is not a number") from None
+        raise TransformError(f"{raw[:40]!r} is not a number") from None
     if not number.is_finite():
-        raise TransformError(f"{str(value)[:40]!r} is not a finite number")
+        raise TransformError(f"{raw[:40]!r} is not a finite number")
+    if not number:
+        return Decimal(0)  # 0e999999 is zero, but with an exponent int() chokes on
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        raise TransformError(
+            f"{raw[:40]!r} is out of range (numbers must be below 1e{MAX_EXPONENT})"
+        )
     return number
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connector import tomlsafe
+
 __all__ = ["Problems", "read_toml"]
 
 
@@ -62,7 +64,7 @@ def read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
         problems.add(name, "", f"cannot read: {exc}", "save it as UTF-8 text")
         return None
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _AT.search(message)

@@ -3,10 +3,16 @@
 An admin saving a half-finished edit must not stop the sync, so a file that fails
 to load is rejected with a logged ``mapping_reload_failed`` and the last good
 mappings keep running; ``connector status`` shows which version is active.
+
+The flows read ``matching.toml``, ``qualification.toml`` and ``reporting.toml``
+themselves, from ``App.mappings_dir``. So that the last good version of *those*
+keeps running too, the reloader can keep a copy of every ``*.toml`` of each good
+version in a private snapshot folder; the daemon points the App there.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +34,8 @@ class MappingReloader:
     Args:
         directory: the mapping folder.
         loader: how to load it (tests may wrap :func:`load_mappings`).
+        snapshot_root: when set, a folder where each good version's files are
+            copied (``<root>/<version>/``), see :attr:`snapshot_dir`.
 
     Attributes:
         failed_version: content version of the last rejected edit, if the files
@@ -40,9 +48,13 @@ class MappingReloader:
         directory: Path,
         *,
         loader: Callable[[Path], Mappings] = load_mappings,
+        snapshot_root: Path | None = None,
     ) -> None:
         self.directory = directory
         self._loader = loader
+        self._snapshot_root = snapshot_root
+        self.snapshot_dir: Path | None = None
+        """Copy of the files of the version in use (None without a root)."""
         self._lock = threading.Lock()
         self._good: Mappings | None = None
         self._seen_version: str | None = None
@@ -64,7 +76,8 @@ class MappingReloader:
                 return self._good
             self._seen_version = version
             try:
-                loaded = self._loader(self.directory)
+                snapshot = self._snapshot(version)
+                loaded = self._loader(snapshot or self.directory)
             except MappingError as exc:
                 self.failed_version = version
                 self.problems = list(exc.problems) or [exc.one_line()]
@@ -78,9 +91,31 @@ class MappingReloader:
                     version=loaded.version,
                 )
             self._good = loaded
+            self.snapshot_dir = snapshot
             self.failed_version = None
             self.problems = []
             return loaded
+
+    def _snapshot(self, version: str) -> Path | None:
+        """Copy the folder's TOML files to ``<root>/<version>/`` (None: no root).
+
+        The copy is what gets validated and used, so an edit saved between the
+        check and a flow's read cannot slip in unvalidated.
+        """
+        if self._snapshot_root is None:
+            return None
+        staging = self._snapshot_root / f".{version}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for path in sorted(self.directory.glob("*.toml")):
+            shutil.copy2(path, staging / path.name)
+        # Named by what was copied, in case an edit landed after hashing.
+        target = self._snapshot_root / content_version(staging)
+        if target.is_dir():
+            shutil.rmtree(staging)
+        else:
+            staging.rename(target)
+        return target
 
     def _keep_last_good(self, version: str) -> Mappings:
         """Log the rejected edit (the traceback is noise: problems say it all)."""

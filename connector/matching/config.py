@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from connector import tomlsafe
 from connector.config import format_validation_error
 from connector.errors import MappingError
 from connector.matching.normalise import EmailPolicy
@@ -297,13 +298,20 @@ def load_match_rules(path: Path) -> MatchRules:
     """
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MappingError(
             f"matching rules file not found: {source}",
             hint="copy mappings/matching.toml from the connector and adjust it",
             context={"file": source},
             problems=[f"{source}: file not found"],
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(
+            f"{source}: cannot read: {exc}",
+            hint="save the file as UTF-8 text",
+            context={"file": source},
+            problems=[f"{source}: cannot read: {exc}: save it as UTF-8 text"],
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(

@@ -7,13 +7,13 @@ stable English keys for other programs.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
+from connector.csvout import formula_safe_writer
 from connector.reports.funnel import STAGE_PAIRS, FunnelReport, FunnelRow
 from connector.reports.labels import Lang, group_label, label
 from connector.reports.plan import Plan
@@ -144,7 +144,7 @@ def to_csv(report: FunnelReport, lang: Lang) -> str:
     period's rows follow, marked in the ``period`` column.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = formula_safe_writer(out)  # names and campaigns are admin-typed text
     header: list[str] | None = None
     windows = [report] + ([report.previous] if report.previous else [])
     for window in windows:
@@ -160,7 +160,7 @@ def to_csv(report: FunnelReport, lang: Lang) -> str:
             if header is None:
                 header = list(record)
                 writer.writerow([_csv_label(k, lang) for k in header])
-            writer.writerow(["" if record[k] is None else record[k] for k in header])
+            writer.writerow([record[k] for k in header])
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from connector.errors import StateError
 from connector.store import schema
@@ -119,7 +119,25 @@ class StateStore:
                 _write_version(conn, SCHEMA_VERSION, existed=current > 0)
         except OperationalError as exc:
             raise self._open_error(exc) from None
+        except SQLAlchemyError as exc:
+            raise self._failure(exc) from None
         return SCHEMA_VERSION
+
+    def _failure(self, exc: SQLAlchemyError) -> StateError:
+        if isinstance(exc, DatabaseError):
+            # SQLite says "file is not a database" or "database disk image is
+            # malformed": no run can trust a cursor or dead letter in it.
+            return StateError(
+                f"the state store is damaged: {exc.orig}",
+                hint="restore it from a backup, or move the file aside to start "
+                "afresh (then run a backfill: cursors and dead letters are lost)",
+                context={"state": self.safe_url},
+            )
+        return StateError(
+            f"cannot open the state store: {exc.__class__.__name__}",
+            hint="check state.url and that the database server is running",
+            context={"state": self.safe_url},
+        )
 
     def _open_error(self, exc: OperationalError) -> StateError:
         path = self.sqlite_path
@@ -155,6 +173,8 @@ class StateStore:
                 hint="check that the file is readable by this user",
                 context={"state": self.safe_url},
             ) from None
+        except SQLAlchemyError as exc:
+            raise self._failure(exc) from None
         if current != SCHEMA_VERSION:
             raise StateError(
                 f"the read-only state store has schema version {current}, this "
