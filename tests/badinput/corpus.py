@@ -246,7 +246,7 @@ def _judge_refusal(
 
 def table(outcomes: dict[str, Outcome]) -> str:
     """The corpus table: cases tried and how many ended in each verdict."""
-    counts = {v: 0 for v in ("clean", "loses", "hides", "crash")}
+    counts = dict.fromkeys(("clean", "loses", "hides", "crash"), 0)
     for outcome in outcomes.values():
         counts[outcome.verdict] += 1
     lines = [
