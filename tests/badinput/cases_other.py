@@ -139,9 +139,7 @@ CASES = [
     _deal("date-20-digits", "最終更新日時", "99999999999999999999"),
     _deal("date-2099", "最終更新日時", "2099/01/01 00:00", "may_differ"),
     _deal("email-unknown", "メールアドレス", "nobody@nowhere.example", "may_differ"),
-    _deal(
-        "id-bom", "商談ID", "\ufeff" + original_cells(DEALS, DEAL_ROW)["商談ID"], "same"
-    ),
+    _deal("id-fullwidth", "商談ID", "Ｄ－５００２", "same"),
     Case(
         "sfa-deal-file-header-case",
         edit_line(DEALS, 1, lambda t: t.replace("商談ID", "商談Id")),

@@ -100,7 +100,8 @@ def edit_text(name: str, change: Callable[[str], str]) -> Mutate:
 
     def mutate(project: Path) -> None:
         path = project / name
-        path.write_text(change(path.read_text(encoding=ENCODING[name])), ENCODING[name])
+        enc = ENCODING.get(name, "utf-8")
+        path.write_text(change(path.read_text(encoding=enc)), encoding=enc)
 
     return mutate
 
