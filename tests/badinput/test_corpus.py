@@ -40,7 +40,7 @@ KNOWN = {
 
 
 def _param(case: Case) -> object:
-    marks = [pytest.mark.slow]
+    marks = [pytest.mark.slow, pytest.mark.corpus]
     if case.name in KNOWN:
         marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[case.name]))
     return pytest.param(case, id=case.name, marks=marks)

@@ -96,8 +96,11 @@ def test_config_check_masks_secrets_in_valid_sections(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Values under auth are masked in the printed config; other values are shown."""
-    config = tmp_path / "config.toml"
-    text = (ROOT / "examples" / "config.rest.toml").read_text(encoding="utf-8")
+    # Beside the example's own files, so `config check` finds the paths it names.
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "mappings", tmp_path / "mappings")
+    config = tmp_path / "examples" / "config.rest.toml"
+    text = config.read_text(encoding="utf-8")
     config.write_text(
         text.replace(
             'client_secret = "set CONNECTOR_SFA__AUTH__CLIENT_SECRET instead"',
