@@ -17,7 +17,7 @@ from connector.reports.labels import Lang, group_label, label
 from connector.reports.plan import Plan
 from connector.reports.sla import SlaReport, breach_text
 
-__all__ = ["funnel_tables", "plan_table", "sla_tables"]
+__all__ = ["comparison_table", "funnel_tables", "plan_table", "sla_tables"]
 
 _COUNTS = ("lead", "mql", "sql", "opportunity", "won", "lost", "rejected")
 
@@ -107,18 +107,16 @@ def funnel_tables(report: FunnelReport, lang: Lang) -> RenderableType:
     return Group(*parts)
 
 
-def _comparison(report: FunnelReport, previous: FunnelReport, lang: Lang) -> Table:
-    table = Table(
-        title=f"{label('previous', lang)}: {previous.period.label}",
-        header_style="bold",
-    )
-    for header in (
-        "",
-        report.period.label,
-        previous.period.label,
-        label("change", lang),
-    ):
+def comparison_table(current: str, previous: str, lang: Lang) -> Table:
+    """An empty "this period / previous period / change" table, for any report."""
+    table = Table(title=f"{label('previous', lang)}: {previous}", header_style="bold")
+    for header in ("", current, previous, label("change", lang)):
         table.add_column(header, justify="right")
+    return table
+
+
+def _comparison(report: FunnelReport, previous: FunnelReport, lang: Lang) -> Table:
+    table = comparison_table(report.period.label, previous.period.label, lang)
     now, before = report.total, previous.total
     for key in ("lead", "mql", "sql", "opportunity", "won"):
         table.add_row(

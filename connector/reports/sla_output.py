@@ -15,6 +15,7 @@ from rich.table import Table
 
 from connector.reports.formatting import pct, points, sla_json
 from connector.reports.labels import Lang, label
+from connector.reports.render_table import comparison_table
 from connector.reports.sla import SlaReport
 
 __all__ = ["attainment", "sla_comparison", "sla_csv", "sla_json_compared"]
@@ -92,17 +93,7 @@ def sla_csv(report: SlaReport, previous: SlaReport | None, lang: Lang) -> str:
 
 def sla_comparison(report: SlaReport, previous: SlaReport, lang: Lang) -> Table:
     """Attainment and breaches of both periods; rate changes in points."""
-    table = Table(
-        title=f"{label('previous', lang)}: {previous.period.label}",
-        header_style="bold",
-    )
-    for header in (
-        "",
-        report.period.label,
-        previous.period.label,
-        label("change", lang),
-    ):
-        table.add_column(header, justify="right")
+    table = comparison_table(report.period.label, previous.period.label, lang)
     now, before = attainment(report), attainment(previous)
     for index, key in enumerate(("sla.marketing", "sla.sales")):
         table.add_row(
