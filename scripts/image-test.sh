@@ -9,13 +9,20 @@
 # pulled (no access to its registry), a stand-in base with Debian's Python 3.11 is
 # built with debootstrap from Debian's packages and used instead; the result says so.
 #
-#   make image-test                          # docker if present, else podman
+#   make image-test                          # docker if its daemon runs, else podman
 #   ENGINE=podman make image-test
 #   BASE=python:3.11.13-slim-bookworm@sha256:... make image-test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ENGINE="${ENGINE:-$(command -v docker || command -v podman || true)}"
+# docker only when its daemon answers: a bare docker client (no engine) is common.
+if [ -z "${ENGINE:-}" ]; then
+  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+    ENGINE="$(command -v docker)"
+  else
+    ENGINE="$(command -v podman || true)"
+  fi
+fi
 if [ -z "$ENGINE" ]; then
   echo "image-test: no docker or podman; install one (apt-get install -y podman)" >&2
   exit 2
