@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from adapters.hubspot.client import HubSpotClient, error_message
@@ -65,7 +65,7 @@ class _Input:
             return f"id:{self.op.id}"
         if self.action == "upsert":
             key = self.op.match_field or "email"
-            return f"{key}:{self.properties.get(key, '').strip().lower()}"
+            return f"{key}:{_norm(self.properties.get(key))}"
         return None
 
 
@@ -119,7 +119,7 @@ class Pusher:
         for carrier in inputs:
             outcome = outcomes[carrier.index]
             for follower in carrier.folded:
-                outcomes[follower.index] = _for_op(outcome, follower.op)
+                outcomes[follower.index] = replace(outcome, key=follower.op.key)
         return PushResult([outcomes[i] for i in range(len(batch))])
 
     # -- preparation ---------------------------------------------------------------
@@ -236,7 +236,7 @@ class Pusher:
                         clear[key] = item.properties[key]
                     bodies.append(self._body(item, clear))
                 status, payload = self._post(object_type, action, bodies)
-                matched = _match(chunk, action, status, payload)
+                matched = _match(chunk, status, payload)
                 for item in chunk:
                     result, problem = matched.get(item.index, (None, None))
                     if result is None and problem is None and status >= 300:
@@ -292,7 +292,7 @@ class Pusher:
         status, payload = self._post(
             object_type, action, [self._body(i, i.properties) for i in chunk]
         )
-        matched = _match(chunk, action, status, payload)
+        matched = _match(chunk, status, payload)
         if len(chunk) > 1 and _refused_whole(status, matched):
             # One bad input fails the batch: halve it until that input stands alone.
             middle = len(chunk) // 2
@@ -394,27 +394,11 @@ def _fold(inputs: list[_Input]) -> list[_Input]:
     return kept
 
 
-def _for_op(outcome: PushOutcome, op: WriteOp) -> PushOutcome:
-    """The carrier's outcome, told for a folded WriteOp."""
-    return PushOutcome(
-        op.key,
-        outcome.ok,
-        id=outcome.id,
-        created=outcome.created,
-        error=outcome.error,
-        kind=outcome.kind,
-        status=outcome.status,
-        body=outcome.body,
-    )
-
-
 Matched = dict[int, tuple[dict[str, Any] | None, dict[str, Any] | None]]
 """Input index -> (its result, its error); an index missing was not answered."""
 
 
-def _match(
-    chunk: Sequence[_Input], action: str, status: int, payload: dict[str, Any]
-) -> Matched:
+def _match(chunk: Sequence[_Input], status: int, payload: dict[str, Any]) -> Matched:
     """Pair each input with its result or error.
 
     The trace id first (echoed for creates, maybe elsewhere); then what identifies
@@ -463,13 +447,17 @@ def _identifies(item: _Input, result: dict[str, Any]) -> bool:
     written = result.get("properties") or {}
     if item.action == "upsert":
         key = item.op.match_field or "email"
-        value = str(written.get(key) or "").strip().lower()
-        return bool(value) and value == item.properties.get(key, "").strip().lower()
+        value = _norm(written.get(key))
+        return bool(value) and value == _norm(item.properties.get(key))
     sent = {k: v for k, v in item.properties.items() if v}
     return bool(sent) and all(
-        str(written.get(k, "")).strip().lower() == v.strip().lower()
-        for k, v in sent.items()
+        _norm(written.get(k)) == _norm(v) for k, v in sent.items()
     )
+
+
+def _norm(value: Any) -> str:
+    """A property value as HubSpot compares it (case and edge spaces ignored)."""
+    return "" if value is None else str(value).strip().lower()
 
 
 def _refused_whole(status: int, matched: Matched) -> bool:

@@ -164,9 +164,8 @@ def continue_incremental(ctx: FlowContext, system: str, entity: str) -> None:
     if ctx.stop.is_set():
         return
     base = f"{system}.{entity}"
-    with ctx.app.store.read() as conn:
-        final = cursors.get_cursor(conn, ctx.flow, cursor_source(ctx, system, entity))
-        current = cursors.get_cursor(conn, ctx.flow, base)
+    final = stored_cursor(ctx, cursor_source(ctx, system, entity))
+    current = stored_cursor(ctx, base)
     if final is None or current is not None:
         return
     batch = ctx.new_batch()
