@@ -45,11 +45,7 @@ def push_leads(
     for item in unlinked:
         if item.target is None:
             continue
-        fields = _writeback(ctx, item, item.target, now)
-        if fields:
-            writebacks.append(
-                WriteOp(key=f"{item.key}:writeback", fields=fields, id=item.record.id)
-            )
+        writebacks.extend(_writeback(ctx, item, item.target, now))
         if not item.handed_off_before:
             batch.person(item.resolution.canonical_id, item.person, handed_off_at=now)
     for start in range(0, len(pending), size):
@@ -102,11 +98,7 @@ def push_leads(
                     reason="handoff",
                     occurred_at=now,
                 )
-            fields = _writeback(ctx, item, sfa_id, now)
-            if fields:
-                writebacks.append(
-                    WriteOp(key=f"{key}:writeback", fields=fields, id=item.record.id)
-                )
+            writebacks.extend(_writeback(ctx, item, sfa_id, now))
     for outcome in push_isolating(ma, "persons", writebacks):
         if outcome.ok:
             ctx.summary.counts["written_back"] += 1
@@ -164,8 +156,8 @@ def _email_field(ctx: FlowContext, item: PendingLead) -> str | None:
 
 def _writeback(
     ctx: FlowContext, item: PendingLead, sfa_id: str, now: datetime
-) -> dict[str, Any]:
-    """Native MA fields carrying the SFA id (and the first handoff time).
+) -> list[WriteOp]:
+    """The MA write carrying the SFA id (and the first handoff time), if any.
 
     Only these two canonical attributes are mapped, so the write-back never
     touches a field marketing owns.
@@ -174,5 +166,8 @@ def _writeback(
     if not item.handed_off_before:
         attributes["handoff_at"] = now
     only_ids = Person(source=item.person.source, attributes=attributes)
-    fields = ctx.mappings.to_native("ma", "persons", only_ids, current=None)
-    return {k: v for k, v in fields.items() if v not in (None, "")}
+    native = ctx.mappings.to_native("ma", "persons", only_ids, current=None)
+    fields = {k: v for k, v in native.items() if v not in (None, "")}
+    if not fields:
+        return []
+    return [WriteOp(key=f"{item.key}:writeback", fields=fields, id=item.record.id)]
