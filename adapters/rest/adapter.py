@@ -11,15 +11,19 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 from typing_extensions import override
 
 from adapters.protocol import (
+    ENTITIES,
+    Capabilities,
     CheckResult,
     Cursor,
     Entity,
+    FileLedger,
     Page,
     PushResult,
     Record,
@@ -72,9 +76,12 @@ class RestAdapter:
         settings: RestSettings,
         *,
         transport: httpx.BaseTransport | None = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        del ledger, base_dir  # an API reads no files
         self.name = name
         self.settings = settings
         parts = build_auth(settings.auth, system=name, clock=clock)
@@ -251,10 +258,24 @@ class RestAdapter:
         """A generic REST SFA/MA reports no behavioural events."""
         return None
 
-    def can_push(self, entity: Entity) -> bool:
-        """Only entities with a ``write`` section configured."""
-        spec: EntitySettings | None = getattr(self.settings.entities, entity, None)
-        return spec is not None and spec.write is not None
+    def capabilities(self) -> Capabilities:
+        """Entities with a ``list`` pull, those with a ``write`` section push.
+
+        Upserts need an ``upsert`` or ``batch_upsert`` endpoint, deletes a
+        configured ``deleted_field``; a generic API reports no merges.
+        """
+        specs = {
+            entity: spec
+            for entity in ENTITIES
+            if (spec := getattr(self.settings.entities, entity)) is not None
+        }
+        writes = {e: s.write for e, s in specs.items() if s.write is not None}
+        return Capabilities.of(
+            pull=(e for e, s in specs.items() if s.list is not None),
+            push=writes,
+            upsert=(e for e, w in writes.items() if w.upsert or w.batch_upsert),
+            deletes=any(s.deleted_field for s in specs.values()),
+        )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Records carry every field the API returns: nothing to select."""
