@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import httpx
 from typing_extensions import override
 
+from adapters.cursor import WatermarkTracker
 from adapters.protocol import (
     ENTITIES,
     Capabilities,
@@ -31,7 +32,12 @@ from adapters.protocol import (
     WriteOp,
 )
 from adapters.rest.auth import build_auth
-from adapters.rest.cursor import IncrementalCursor, format_since, parse_timestamp
+from adapters.rest.cursor import (
+    decode_rest_cursor,
+    encode_rest_cursor,
+    format_since,
+    parse_timestamp,
+)
 from adapters.rest.pagination import fetch_pages, records_at
 from adapters.rest.paths import MISSING, flatten, get_path
 from adapters.rest.settings import EntitySettings, ErrorRule, ListSettings, RestSettings
@@ -163,18 +169,20 @@ class RestAdapter:
         only on the last (a page with no records when the listing ends).
         """
         spec, listing = self._entity(entity), self._list(entity)
-        start = IncrementalCursor.decode(None if full else cursor, system=self.name)
-        floor = start.since
+        start = decode_rest_cursor(
+            None if full else cursor, where=f"{self.name}.{entity}"
+        )
+        floor = start.at
         params = _base_params(listing, listing.page_size)
-        if start.since is not None and listing.lookback_seconds:
-            floor = start.since - timedelta(seconds=listing.lookback_seconds)
+        if start.at is not None and listing.lookback_seconds:
+            floor = start.at - timedelta(seconds=listing.lookback_seconds)
         if floor is not None and listing.updated_since_param:
             params[listing.updated_since_param] = format_since(
                 floor,
                 listing.updated_since_format,
                 inclusive=listing.updated_since_inclusive,
             )
-        progress = start.copy()
+        progress = WatermarkTracker(start)
         for raw in fetch_pages(self.http, listing, params):
             records: list[Record] = []
             errors: list[RowError] = []
@@ -195,10 +203,12 @@ class RestAdapter:
                 records.append(parsed)
                 progress.advance(parsed.id, when)
                 self._observe(parsed)
-            page_cursor = progress.encode() if listing.is_sorted else None
+            page_cursor = (
+                encode_rest_cursor(progress.snapshot()) if listing.is_sorted else None
+            )
             yield Page(records, page_cursor, errors)
         if not listing.is_sorted:
-            yield Page([], progress.encode())
+            yield Page([], encode_rest_cursor(progress.snapshot()))
 
     def _record(
         self, entity: Entity, spec: EntitySettings, item: Any, location: str
