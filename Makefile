@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= config.example.toml
 SINCE  ?= 2000-01-01
 
-.PHONY: run test lint typecheck pytest install dev bench report-example lock image-test clean
+.PHONY: run test lint typecheck pytest corpus fuzz install dev bench report-example lock image-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -47,6 +47,16 @@ typecheck: dev
 
 pytest: dev
 	$(BIN)/python -m pytest -q
+
+## corpus: the bad-input corpus (about 130 cases through the real CLI, ~7 min)
+corpus: dev
+	$(BIN)/python -m pytest tests/badinput -m corpus -q -p no:cacheprovider
+
+## fuzz: the CSV reader's fuzz tests with a fixed budget of examples (~2 min)
+FUZZ_EXAMPLES ?= 2000
+fuzz: dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/properties -k fuzz -q \
+	  -p no:cacheprovider
 
 ## bench: the benchmarks of bench/README.md at a size that runs in minutes
 bench: dev

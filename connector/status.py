@@ -13,10 +13,12 @@ row so that it speaks for the replica in *this* container, whatever the store.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from connector.app import App
-from connector.errors import ConnectorError, StateError
+from connector.errors import ConfigError, ConnectorError, StateError
 from connector.leases import list_leases
 from connector.logging import MASK, scrub
 from connector.metrics import CURSOR_LAG, DEAD_LETTERS, LAST_SUCCESS, REGISTRY
@@ -269,15 +271,41 @@ def update_cursor_lag(cursors: list[dict[str, Any]], now: datetime) -> None:
 def health_path(app: App) -> Path:
     """Where this instance's health record lives.
 
-    ``daemon.health_file`` when set; otherwise a file in the temp folder named
-    after the config file, so ``connector run`` and ``connector status`` in the same
-    container find the same record even on a read-only config volume.
+    ``daemon.health_file`` when set; otherwise a file named after the config
+    file, so ``connector run`` and ``connector status`` in the same container find
+    the same record even on a read-only config volume. It lives in a folder of
+    the temp directory only this user can enter: a file with a predictable name
+    in a shared ``/tmp`` could be planted or swapped for a link by anyone.
     """
     configured = app.settings.daemon.health_file
     if configured is not None:
         return configured if configured.is_absolute() else app.base_dir / configured
     digest = hashlib.sha256(str(app.config_path.resolve()).encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"connector-health-{digest}.json"
+    return _private_temp_dir() / f"health-{digest}.json"
+
+
+def _private_temp_dir() -> Path:
+    """``<tmp>/connector-<uid>``, made 0700 and refused if someone else owns it."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"connector-{uid}"
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = folder.lstat()
+    if (
+        stat.S_ISLNK(info.st_mode)
+        or not stat.S_ISDIR(info.st_mode)
+        or (hasattr(os, "getuid") and info.st_uid != uid)
+    ):
+        raise ConfigError(
+            f"{folder} is not a folder of this user's: the health record is not "
+            "kept there",
+            hint="set [daemon] health_file to a path in a folder only the "
+            "connector's user can write",
+            context={"path": str(folder)},
+        )
+    if info.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
 
 
 def write_health(

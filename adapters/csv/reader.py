@@ -154,6 +154,14 @@ def _check_header(
         )
     seen: dict[str, int] = {}
     for index, name in enumerate(header, start=1):
+        if _CONTROL.search(name):
+            raise ConfigError(
+                f"{path}: line 1: the name of column {index} ({_printable(name)!r}) "
+                "holds a control character",
+                hint="the header is damaged (a NUL or similar byte): export the "
+                "file again, or retype that column name",
+                context={**where, "column": index},
+            )
         if name in seen:
             raise ConfigError(
                 f"{path}: line 1: column {name!r} appears twice "
@@ -291,6 +299,10 @@ def _unclosed(count: int) -> str:
         f"a quote opened on this line is not closed within {count} lines; "
         'remove the stray " (or double it) and export again'
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters no column name holds; tab, LF and CR are quoting's business."""
 
 
 def _clean_header(name: str) -> str:

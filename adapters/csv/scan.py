@@ -161,7 +161,8 @@ def _to_record(
             except ValueError as exc:
                 return RowError(
                     location,
-                    f"bad date in column {spec.updated_column!r}: {exc}",
+                    f"{spec.id_column} {record_id}: bad date in column "
+                    f"{spec.updated_column!r}: {exc}",
                     json.dumps(row.cells, ensure_ascii=False),
                 )
     merged: tuple[str, ...] = ()

@@ -38,6 +38,7 @@ from connector.flows.page_reads import PageReads
 from connector.flows.push import invalid_reason
 from connector.flows.resolve import Resolution, Resolver
 from connector.flows.sfa_people import refresh_sfa_people
+from connector.flows.unreadable_twins import UnreadableTwins
 from connector.matching import Matcher, load_match_rules
 from connector.qualification import (
     Qualification,
@@ -69,14 +70,15 @@ def run_handoff(ctx: FlowContext) -> None:
     cursor = stored_cursor(ctx, source)
     # A backfill lists everything once; killed, it resumes from its checkpoint.
     pulled = ma.pull("persons", cursor, full=ctx.full and cursor is None)
-    sfa_known = False
+    twins: UnreadableTwins | None = None
     for page in pages_with_retries(ctx, pulled, "ma", "persons"):
-        if page.records and not sfa_known:
+        if page.records and twins is None:
             # Sales' people are indexed before the first lead is matched, and
             # only then: a run with nothing to hand off asks the SFA nothing.
             refresh_sfa_people(ctx, sfa, resolver)
-            sfa_known = True
-        _handle_page(ctx, page, source, resolver, rule, ma, sfa)
+            with app.store.read() as conn:
+                twins = UnreadableTwins.load(conn, ctx.flow)
+        _handle_page(ctx, page, source, resolver, rule, ma, sfa, twins)
         if ctx.stop.is_set():
             ctx.summary.status = "stopped"
             ctx.summary.message = "stopped after committing the batch in hand"
@@ -91,6 +93,7 @@ def _handle_page(
     rule: Qualification,
     ma: Adapter,
     sfa: Adapter,
+    twins: UnreadableTwins | None,
 ) -> None:
     batch = ctx.new_batch()
     dead_letter_rows(ctx, batch, page, "ma")
@@ -114,7 +117,7 @@ def _handle_page(
             for entry in resolved
             if (
                 item := _prepare(
-                    ctx, conn, batch, entry, resolver, rule, known, reads, ma
+                    ctx, conn, batch, entry, resolver, rule, known, reads, ma, twins
                 )
             )
         ]
@@ -258,6 +261,7 @@ def _prepare(
     known: dict[str, tuple[str, str | None]],
     reads: PageReads,
     ma: Adapter,
+    twins: UnreadableTwins | None = None,
 ) -> PendingLead | None:
     record = entry.record
     key = f"ma:{record.id}"
@@ -310,6 +314,9 @@ def _prepare(
         # A dry run commits no links: those it made itself live in the resolver.
         sfa_ids = resolver.pending_ids(canonical, "sfa")
     target = sfa_ids[0] if sfa_ids else None
+    if target is None and twins and (where := twins.row_of(person)):
+        _hold_for_unreadable_twin(ctx, batch, key, record, where)
+        return None
     current: dict[str, Any] | None = None
     current_updated = None
     if target is not None:
@@ -367,6 +374,25 @@ def _prepare(
         ),
         twins=[],
         current=current,
+    )
+
+
+def _hold_for_unreadable_twin(
+    ctx: FlowContext, batch: Batch, key: str, record: Record, where: str
+) -> None:
+    """Dead-letter a new lead that may be the person of an unreadable SFA row."""
+    dead_letter_invalid(
+        ctx,
+        batch,
+        key,
+        record,
+        RecordInvalidError(
+            f"not created: sales may already have this person in {where}, "
+            "which could not be read",
+            hint=f"fix {where} in the SFA (see `connector dlq list`); the lead is "
+            "then linked to it, or created, on the next sync",
+            context={"reason": "sfa_twin_unreadable"},
+        ),
     )
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "due_dead_letters",
     "list_dead_letters",
     "missing_ids",
+    "open_payloads",
     "release_dead_letter",
     "schedule_retry",
 ]
@@ -311,3 +312,15 @@ def count_dead_letters(conn: Connection) -> dict[str, dict[str, int]]:
     for flow, status, count in rows:
         result.setdefault(flow, {"pending": 0, "parked": 0})[status] = int(count)
     return result
+
+
+def open_payloads(
+    conn: Connection, *, flow: str, system: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(record key, error, payload) of every dead letter of ``system`` in ``flow``."""
+    rows = conn.execute(
+        select(
+            dead_letters.c.record_key, dead_letters.c.error, dead_letters.c.payload
+        ).where(dead_letters.c.flow == flow, dead_letters.c.system == system)
+    )
+    return [(key, error, json.loads(payload)) for key, error, payload in rows]

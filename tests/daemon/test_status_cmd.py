@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
 from connector.app import App
 from connector.cli import run_cmd
+from connector.errors import ConfigError
 from connector.status import health_path, read_health, write_health
 from connector.store import runs
 from connector.store.cursors import set_cursor
@@ -146,9 +151,33 @@ def test_default_health_file_is_per_config(
         ),
     )
     first = health_path(app)
-    assert first.name.startswith("connector-health-")
+    assert first.name.startswith("health-")
+    assert first.parent.name == f"connector-{os.getuid()}"
+    assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
     app.config_path = tmp_path / "other.toml"
     assert health_path(app) != first
+
+
+def test_a_planted_health_folder_is_refused(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link where the private folder should be: refused, never followed."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    (shared / f"connector-{os.getuid()}").symlink_to(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    app = make_app(extra="")
+    object.__setattr__(
+        app,
+        "settings",
+        app.settings.model_copy(
+            update={
+                "daemon": app.settings.daemon.model_copy(update={"health_file": None})
+            }
+        ),
+    )
+    with pytest.raises(ConfigError, match="not a folder of this user's"):
+        health_path(app)
 
 
 def test_status_names_the_active_mapping_version(

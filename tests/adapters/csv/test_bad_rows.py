@@ -6,12 +6,15 @@ Each test reproduces one row of issue 13's table on a small file.
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from adapters.csv import CsvAdapter, CsvSettings
 from adapters.csv.reader import MAX_RECORD_LINES, CsvRow, read_rows
-from adapters.protocol import Page
+from adapters.csv.scan import _to_record
+from adapters.csv.settings import CsvReadSettings
+from adapters.protocol import Page, RowError
 from connector.errors import ConfigError
 
 HEADER = "id,name,company,updated\r\n"
@@ -184,3 +187,22 @@ def test_ids_are_normalised(tmp_path: Path, raw: str) -> None:
     record = _pull(_adapter(path))[0].records[0]
     assert record.id == "51007"
     assert record.fields["id"] == "51007"
+
+
+def test_a_control_character_in_a_header_name_stops_the_file(tmp_path: Path) -> None:
+    """A NUL in a header name is damage, not an unmapped column: refused, named."""
+    path = tmp_path / "ma.csv"
+    path.write_bytes(b"id,em\x00ail,updated\r\n1,a@x.jp,2026-10-01\r\n")
+    with pytest.raises(ConfigError, match=r"ma.csv: line 1: the name of column 2"):
+        list(read_rows(path))
+
+
+def test_an_unreadable_date_names_the_record_id(tmp_path: Path) -> None:
+    """The admin finds the row by its line and by the id the SFA shows."""
+    spec = CsvReadSettings(path="deals.csv", id_column="id", updated_column="updated")
+    row = CsvRow(3, {"id": "D-2", "name": "b", "updated": "昨日"})
+    error = _to_record(
+        "sfa", "deals", row, tmp_path / "deals.csv", ZoneInfo("UTC"), spec
+    )
+    assert isinstance(error, RowError)
+    assert "D-2" in error.reason
