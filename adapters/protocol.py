@@ -176,6 +176,8 @@ class Capabilities:
         upsert: entities whose push matches on ``WriteOp.match_field``.
         deletes: pulls report deleted or archived records (``deleted=True``).
         merges: pulls report merged records (``merged_ids``).
+        record_errors: the system validates writes and refuses single records,
+            which push reports as failed outcomes (a file accepts anything).
         activities: :meth:`Adapter.activities_for` returns events, not None.
         setup: the adapter is a :class:`SetupAdapter` (``connector setup``).
         files: it reads inbox files and remembers them in a :class:`FileLedger`.
@@ -187,6 +189,7 @@ class Capabilities:
     upsert: frozenset[Entity] = frozenset()
     deletes: bool = False
     merges: bool = False
+    record_errors: bool = False
     activities: bool = False
     setup: bool = False
     files: bool = False

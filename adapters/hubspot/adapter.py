@@ -153,6 +153,7 @@ class HubSpotAdapter:
             upsert=("persons",),
             deletes=True,
             merges=True,
+            record_errors=True,
             activities=True,
             setup=True,
         )

@@ -285,6 +285,7 @@ class RestAdapter:
             push=writes,
             upsert=(e for e, w in writes.items() if w.upsert or w.batch_upsert),
             deletes=any(s.deleted_field for s in specs.values()),
+            record_errors=True,
         )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
