@@ -16,6 +16,7 @@ from connector.errors import LeaseLostError, StateError
 from connector.flows.batch import Batch
 from connector.flows.progress import Progress
 from connector.flows.summary import RunSummary
+from connector.mapping import Mappings
 
 __all__ = ["FlowContext", "LeaseGuard"]
 
@@ -36,7 +37,7 @@ class FlowContext:
     flow: str
     run_id: str
     settings: FlowSettings
-    mappings: Any
+    mappings: Mappings
     summary: RunSummary
     dry_run: bool = False
     stop: threading.Event = field(default_factory=threading.Event)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.protocol import Record
+from connector.flows.keys import record_key
 from connector.flows.page_reads import PageReads
 from connector.flows.resolve import Resolution
 from connector.records import Person
@@ -54,7 +55,7 @@ class PendingLead:
     @property
     def key(self) -> str:
         """The record key of the MA record (fingerprints, dead letters)."""
-        return f"ma:{self.record.id}"
+        return record_key("ma", self.record.id)
 
     @property
     def updated_at(self) -> datetime:
@@ -104,15 +105,17 @@ def superseded(
     wanted = sorted({i for ids in siblings.values() for i in ids})
     if not wanted:
         return {}
-    sent = fingerprints.get_fingerprints(conn, flow, [f"ma:{i}" for i in wanted])
+    sent = fingerprints.get_fingerprints(
+        conn, flow, [record_key("ma", i) for i in wanted]
+    )
     reads.load_snapshots(conn, "ma", "persons", wanted)
     result: dict[str, str] = {}
     for item in items:
         for sibling in siblings[item.key]:
             snapshot = reads.snapshot(conn, "ma", "persons", sibling)
-            if f"ma:{sibling}" not in sent or snapshot is None:
+            if record_key("ma", sibling) not in sent or snapshot is None:
                 continue
             if (snapshot[1] or _NEVER) > item.updated_at:
-                result[item.key] = f"ma:{sibling}"
+                result[item.key] = record_key("ma", sibling)
                 break
     return result

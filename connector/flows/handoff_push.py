@@ -16,6 +16,7 @@ from connector.flows.batch import Batch
 from connector.flows.common import dead_letter_rejected
 from connector.flows.context import FlowContext
 from connector.flows.handoff_choice import PendingLead
+from connector.flows.keys import writeback_key
 from connector.flows.push import push_isolating
 from connector.flows.resolve import Resolver
 from connector.metrics import RECORDS_PUSHED
@@ -170,4 +171,4 @@ def _writeback(
     fields = {k: v for k, v in native.items() if v not in (None, "")}
     if not fields:
         return []
-    return [WriteOp(key=f"{item.key}:writeback", fields=fields, id=item.record.id)]
+    return [WriteOp(key=writeback_key(item.key), fields=fields, id=item.record.id)]

@@ -28,7 +28,7 @@ from connector.flows.handoff import run_handoff
 from connector.flows.outcomes import run_outcomes
 from connector.flows.progress import Progress, ProgressListener
 from connector.flows.summary import RunSummary
-from connector.mapping import load_mappings
+from connector.mapping import Mappings, load_mappings
 from connector.metrics import RUN_DURATION
 from connector.store import runs
 
@@ -53,7 +53,7 @@ def run_flow(
     dry_run: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
-    mappings: object | None = None,
+    mappings: Mappings | None = None,
     progress: ProgressListener | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> RunSummary:
@@ -76,7 +76,7 @@ def run_flow(
         )
     settings = getattr(app.settings.flows, flow)
     active = mappings or load_mappings(app.mappings_dir)
-    version = str(getattr(active, "version", ""))
+    version = active.version
     if dry_run:
         run_id = f"dry-{uuid.uuid4()}"
     else:

@@ -19,6 +19,7 @@ from connector.flows.common import (
     stored_cursor,
 )
 from connector.flows.context import FlowContext
+from connector.flows.keys import record_key
 from connector.flows.resolve import Resolver
 
 __all__ = ["refresh_sfa_people"]
@@ -38,7 +39,7 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
         ):
             for record in page.records:
                 ctx.summary.counts["sfa_people_seen"] += 1
-                key = f"sfa:{record.id}"
+                key = record_key("sfa", record.id)
                 try:
                     person = ctx.mappings.to_person(record)
                 except RecordInvalidError as exc:
