@@ -9,7 +9,7 @@ person, then commit the page's state and cursor in one transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -33,10 +33,19 @@ from connector.flows.common import (
 from connector.flows.context import FlowContext
 from connector.flows.handoff_choice import PendingLead, newest_per_person, superseded
 from connector.flows.handoff_push import push_leads, remember_twins
+from connector.flows.keys import record_key
 from connector.flows.merges import apply_merge
 from connector.flows.page_reads import PageReads
+from connector.flows.pipeline import (
+    HANDLED,
+    Resolved,
+    Skip,
+    admitted,
+    link_resolution,
+    prepare_page,
+)
 from connector.flows.push import invalid_reason
-from connector.flows.resolve import Resolution, Resolver
+from connector.flows.resolve import Resolver
 from connector.flows.sfa_people import refresh_sfa_people
 from connector.flows.unreadable_twins import UnreadableTwins
 from connector.matching import Matcher, load_match_rules
@@ -101,7 +110,7 @@ def _handle_page(
     reads = PageReads()
     with ctx.app.store.read() as conn:
         known = fingerprints.get_fingerprints(
-            conn, ctx.flow, [f"ma:{r.id}" for r in records]
+            conn, ctx.flow, [record_key("ma", r.id) for r in records]
         )
         # Resolve the whole page first (in order: a record sees the links of
         # those before it), then read what the records need in a few queries.
@@ -112,15 +121,19 @@ def _handle_page(
             [r.resolution.canonical_id for r in resolved if r.resolution],
             snapshots_of="sfa",
         )
-        prepared = [
-            item
-            for entry in resolved
-            if (
-                item := _prepare(
-                    ctx, conn, batch, entry, resolver, rule, known, reads, ma, twins
-                )
-            )
-        ]
+        step = partial(
+            _prepare,
+            ctx,
+            conn,
+            batch,
+            resolver=resolver,
+            rule=rule,
+            known=known,
+            reads=reads,
+            ma=ma,
+            twins=twins,
+        )
+        prepared = prepare_page(ctx, batch, resolved, step, _key)
         chosen = newest_per_person(prepared, ctx.summary.counts)
         outdated = superseded(conn, ctx.flow, reads, chosen)
     pending: list[PendingLead] = []
@@ -225,57 +238,48 @@ def _not_qualified(
     )
 
 
-@dataclass
-class _Resolved:
-    """A record mapped and resolved (or why it could not be mapped)."""
-
-    record: Record
-    person: Person | None = None
-    resolution: Resolution | None = None
-    error: RecordInvalidError | None = None
+def _key(record: Record) -> str:
+    return record_key("ma", record.id)
 
 
 def _resolve(
     ctx: FlowContext, conn: Connection, record: Record, resolver: Resolver
-) -> _Resolved:
+) -> Resolved:
     ctx.summary.counts["pulled"] += 1
     if record.deleted:
         ctx.summary.counts["deleted_in_source"] += 1
-        ctx.log.info("record_deleted_in_source", key=f"ma:{record.id}")
-        return _Resolved(record)
+        ctx.log.info("record_deleted_in_source", key=record_key("ma", record.id))
+        return Resolved(record)
     try:
         person = ctx.mappings.to_person(record)
     except RecordInvalidError as exc:
-        return _Resolved(record, error=exc)
+        return Resolved(record, error=exc)
     resolution = resolver.resolve(conn, "ma", "persons", record.id, person)
-    return _Resolved(record, person, resolution)
+    return Resolved(record, person, resolution)
 
 
 def _prepare(
     ctx: FlowContext,
     conn: Connection,
     batch: Batch,
-    entry: _Resolved,
+    entry: Resolved,
+    *,
     resolver: Resolver,
     rule: Qualification,
     known: dict[str, tuple[str, str | None]],
     reads: PageReads,
     ma: Adapter,
     twins: UnreadableTwins | None = None,
-) -> PendingLead | None:
+) -> PendingLead | Skip:
     record = entry.record
-    key = f"ma:{record.id}"
-    if entry.error is not None:
-        dead_letter_invalid(ctx, batch, key, record, entry.error)
-        return None
+    key = _key(record)
+    if (skip := admitted(ctx, batch, entry, key)) is not None:
+        return skip
     person, resolution = entry.person, entry.resolution
-    if person is None or resolution is None:  # deleted in the source
-        return None
+    if person is None or resolution is None:
+        return HANDLED
     canonical = resolution.canonical_id
-    if resolution.rule != "identity_map":
-        batch.link(
-            "ma", "persons", record.id, canonical, resolution.rule, resolution.score
-        )
+    link_resolution(batch, entry)
     if record.merged_ids:
         merged = list(record.merged_ids)
         batch.do(
@@ -308,7 +312,7 @@ def _prepare(
     native, failed = _judge(ctx, rule, person, record, ma)
     if failed:
         _not_qualified(ctx, batch, key, record, failed)
-        return None
+        return HANDLED
     sfa_ids = reads.person_ids(conn, canonical, "sfa")
     if not sfa_ids and ctx.dry_run:
         # A dry run commits no links: those it made itself live in the resolver.
@@ -316,7 +320,7 @@ def _prepare(
     target = sfa_ids[0] if sfa_ids else None
     if target is None and twins and (where := twins.row_of(person)):
         _hold_for_unreadable_twin(ctx, batch, key, record, where)
-        return None
+        return HANDLED
     current: dict[str, Any] | None = None
     current_updated = None
     if target is not None:
@@ -349,7 +353,7 @@ def _prepare(
             record,
             RecordInvalidError(problem, context={"reason": "invalid_payload"}),
         )
-        return None
+        return HANDLED
     # The fingerprint is of everything the record says, not of the part the
     # target lacks: that part shrinks as twins fill the lead, and a replay must
     # find an unchanged record unchanged whatever its twins did since.

@@ -18,28 +18,14 @@ from sqlalchemy import Connection
 from adapters.protocol import Record
 from connector.errors import RecordInvalidError
 from connector.flows.context import FlowContext
+from connector.flows.keys import outcome_key, record_key
 from connector.flows.page_reads import PageReads
+from connector.flows.pipeline import Resolved
 from connector.flows.resolve import Resolution, Resolver
 from connector.records import Deal, Person, Stage
 from connector.store import fingerprints, people
 
 __all__ = ["PageState", "Resolved", "out_key", "resolve_page"]
-
-
-@dataclass
-class Resolved:
-    """A record mapped to a deal or person and resolved (or why it was not)."""
-
-    record: Record
-    deal: Deal | None = None
-    person: Person | None = None
-    resolution: Resolution | None = None
-    error: RecordInvalidError | None = None
-
-    @property
-    def canonical(self) -> str | None:
-        """The canonical person, when the record resolved to one."""
-        return self.resolution.canonical_id if self.resolution else None
 
 
 def resolve_page(
@@ -81,9 +67,8 @@ def _resolve(
             # without an external id or e-mail match has.
             owner = resolver.linked(conn, "sfa", "persons", deal.person_id)
             if owner is not None:
-                return Resolved(
-                    record, deal, None, Resolution(owner, "deal_person", None, False)
-                )
+                resolution = Resolution(owner, "deal_person", None, False)
+                return Resolved(record, deal=deal, resolution=resolution)
         probe = Person(
             source=deal.source, email=deal.person_email, company=deal.company
         )
@@ -92,7 +77,7 @@ def _resolve(
     else:
         return Resolved(record)
     found = resolver.find(conn, "sfa", record.entity, record.id, probe)
-    return Resolved(record, deal, person, found)
+    return Resolved(record, person, found, deal=deal)
 
 
 @dataclass
@@ -133,4 +118,4 @@ class PageState:
 
 def out_key(record: Record, ma_id: str) -> str:
     """The fingerprint key of the MA write an SFA record makes."""
-    return f"sfa:{record.entity}:{record.id}->ma:{ma_id}"
+    return outcome_key(record_key("sfa", record.id, record.entity), ma_id)

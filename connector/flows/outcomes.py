@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -32,7 +33,16 @@ from connector.flows.common import (
     stored_cursor,
 )
 from connector.flows.context import FlowContext
-from connector.flows.outcome_reads import PageState, Resolved, out_key, resolve_page
+from connector.flows.keys import record_key, source_of
+from connector.flows.outcome_reads import PageState, out_key, resolve_page
+from connector.flows.pipeline import (
+    HANDLED,
+    Resolved,
+    Skip,
+    admitted,
+    link_resolution,
+    prepare_page,
+)
 from connector.flows.push import invalid_reason, push_isolating
 from connector.flows.resolve import Resolver
 from connector.matching import Matcher, load_match_rules
@@ -116,10 +126,8 @@ def _handle_page(
     with ctx.app.store.read() as conn:
         resolved = resolve_page(ctx, conn, records, resolver)
         reads = PageState.load(ctx, conn, resolved)
-        for entry in resolved:
-            item = _prepare(ctx, conn, batch, entry, stages, reads)
-            if item is not None:
-                pending.append(item)
+        step = partial(_prepare, ctx, conn, batch, stages=stages, state=reads)
+        pending.extend(prepare_page(ctx, batch, resolved, step, _key))
     if ctx.dry_run:
         for item in pending:
             sample_change(
@@ -142,43 +150,31 @@ def _prepare(
     conn: Connection,
     batch: Batch,
     entry: Resolved,
+    *,
     stages: dict[str, Stage],
     state: PageState,
-) -> _Outcome | None:
+) -> _Outcome | Skip:
     record = entry.record
-    key = f"sfa:{record.entity}:{record.id}"
-    if entry.error is not None:
-        dead_letter_invalid(ctx, batch, key, record, entry.error)
-        return None
+    key = _key(record)
+    if (skip := admitted(ctx, batch, entry, key)) is not None:
+        return skip
     deal, person, resolution = entry.deal, entry.person, entry.resolution
     if deal is not None:
         stage, reason = deal.stage, deal.stage_reason
     elif person is not None:
         stage, reason = person.stage, person.stage_reason
-    else:  # deleted in the source, or mapped to nothing
-        return None
+    else:
+        return HANDLED
     canonical = entry.canonical
     if deal is not None:
         _track_deal(batch, deal, canonical, state)
     batch.snapshot("sfa", record.entity, record.id, record.fields, record.updated_at)
     if resolution is None or canonical is None:
-        ctx.summary.counts[f"{record.entity}_without_person"] += 1
-        batch.release(key)
-        return None
-    if resolution.rule != "identity_map":
-        batch.link(
-            "sfa",
-            record.entity,
-            record.id,
-            canonical,
-            resolution.rule,
-            resolution.score,
-        )
+        return Skip.because(f"{record.entity}_without_person")
+    link_resolution(batch, entry)
     ma_ids = state.people.person_ids(conn, canonical, "ma")
     if not ma_ids or stage is None:
-        ctx.summary.counts["no_marketing_person"] += 1
-        batch.release(key)
-        return None
+        return Skip.because("no_marketing_person")
     current_stage = stages.get(canonical) or stage_of_row(
         state.people.person(conn, canonical)
     )
@@ -187,15 +183,13 @@ def _prepare(
         if not move.allowed:
             # An older or lesser status (a lead still "アポ取得" after its deal
             # was won) must not overwrite what marketing already knows.
-            ctx.summary.counts["backward_moves_blocked"] += 1
             ctx.log.info(
                 "backward_move_blocked",
                 key=key,
                 current=current_stage.value,
                 new=stage.value,
             )
-            batch.release(key)
-            return None
+            return Skip.because("backward_moves_blocked")
     moves = _plan_moves(ctx, current_stage, stage, reason)
     final = moves[-1][1] if moves else current_stage or stage
     stages[canonical] = final
@@ -251,7 +245,7 @@ def _prepare(
             record,
             RecordInvalidError(problem, context={"reason": "invalid_payload"}),
         )
-        return None
+        return HANDLED
     digest = fingerprints.fingerprint(fields)
     known = state.fingerprints.get(write_key)
     if (
@@ -259,9 +253,7 @@ def _prepare(
         or (known is not None and known[0] == digest)
         or already_there(fields, current)
     ):
-        ctx.summary.counts["unchanged"] += 1
-        batch.release(key)
-        return None
+        return Skip.because("unchanged")
     return _Outcome(
         write_key,
         record,
@@ -274,6 +266,10 @@ def _prepare(
         current,
         allow_backward=backward,
     )
+
+
+def _key(record: Record) -> str:
+    return record_key("sfa", record.id, record.entity)
 
 
 def _track_deal(
@@ -336,7 +332,7 @@ def _push(ctx: FlowContext, batch: Batch, pending: list[_Outcome], ma: Adapter) 
         for item, outcome in zip(
             chunk, push_isolating(ma, "persons", ops), strict=True
         ):
-            source_key = item.key.split("->", 1)[0]
+            source_key = source_of(item.key)
             if not outcome.ok:
                 dead_letter_rejected(
                     ctx,
