@@ -19,7 +19,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     try:
         yield built
     finally:
-        built.adapter.close()
+        built.close()
 
 
 def require(target: Target, feature: str) -> Capabilities:

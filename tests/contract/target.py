@@ -73,3 +73,7 @@ class Target(Protocol):
     def break_access(self) -> None:
         """Make the system unreachable or refuse our credentials from now on."""
         ...
+
+    def close(self) -> None:
+        """Close the adapter and stop the fake (after each test)."""
+        ...

@@ -21,8 +21,15 @@ from adapters.rest import RestAdapter, RestSettings
 from tests.adapters.rest.conftest import settings_for
 from tests.fakes.hubspot import FakeClock, FakeHubSpot
 from tests.fakes.sfa import STAGES, FakeSfa
+from tests.fakes.thirdparty_sfa import ThirdPartySfa
 
-__all__ = ["TARGETS", "CsvTarget", "HubSpotTarget", "RestTarget"]
+__all__ = [
+    "TARGETS",
+    "AcmeSfaTarget",
+    "CsvTarget",
+    "HubSpotTarget",
+    "RestTarget",
+]
 
 
 class CsvTarget:
@@ -121,6 +128,9 @@ class CsvTarget:
     def break_access(self) -> None:
         self.export.unlink()
 
+    def close(self) -> None:
+        self.adapter.close()
+
 
 class RestTarget:
     """The generic REST adapter over the in-process fake SFA (tests/fakes/sfa.py)."""
@@ -198,6 +208,9 @@ class RestTarget:
     def break_access(self) -> None:
         self.fake.expire_tokens()
         self.fake.auth = "basic"  # the bearer token no longer opens anything
+
+    def close(self) -> None:
+        self.adapter.close()
 
 
 class HubSpotTarget:
@@ -279,10 +292,128 @@ class HubSpotTarget:
             wall_clock=self.clock.time,
         )
 
+    def close(self) -> None:
+        self.adapter.close()
+
+
+class AcmeSfaTarget:
+    """The REST adapter configured for the third-party AcmeSFA fake (real HTTP)."""
+
+    entity: Entity = "persons"
+    page_size = 4
+    batch_cap = 50
+    match_field = "external_id"
+    stage_field = "status"
+    stage_values = frozenset({"新規", "アポ獲得", "対象外"})
+
+    TOKEN = "contract-token-7"
+
+    def __init__(self, folder: Path) -> None:
+        del folder
+        self.sfa = ThirdPartySfa(token=self.TOKEN).start()
+        self.sfa.admin.freeze_clock(True)
+        self.adapter = self._build(self.TOKEN)
+        self._count = 0
+
+    def _build(self, token: str) -> RestAdapter:
+        batch = {
+            "path": "/leads/batch",
+            "max_size": self.batch_cap,
+            "result_error_path": "error",
+        }
+        settings = RestSettings.model_validate(
+            {
+                "base_url": self.sfa.api_url,
+                "auth": {"type": "bearer", "token": token},
+                "retry": {"attempts": 2, "backoff_base": 0.01, "jitter": 0},
+                "entities": {
+                    "persons": {
+                        "id_field": "id",
+                        "updated_field": "updated_at",
+                        "list": {
+                            "path": "/leads",
+                            "updated_since_param": "updated_since",
+                            "sorted_by_updated": True,
+                            "page_size_param": "limit",
+                            "page_size": self.page_size,
+                            "records_path": "data",
+                            "pagination": {
+                                "style": "cursor",
+                                "next_cursor_path": "next_cursor",
+                                "cursor_param": "cursor",
+                            },
+                        },
+                        "write": {
+                            "batch_create": batch,
+                            "batch_update": batch,
+                            "batch_upsert": batch,
+                        },
+                        "vocabulary": {
+                            "status": {
+                                "path": "/meta/lead-statuses",
+                                "records_path": "data",
+                                "value_path": "value",
+                            }
+                        },
+                    }
+                },
+            }
+        )
+        return RestAdapter("sfa", settings)
+
+    def add(self, count: int) -> list[str]:
+        ids = []
+        for _ in range(count):
+            self._count += 1
+            self.sfa.admin.advance_clock(1)
+            lead = self.sfa.admin.create_lead(
+                last_name=f"姓{self._count}", email=f"p{self._count}@example.jp"
+            )
+            ids.append(str(lead["id"]))
+        return ids
+
+    def touch(self, record_id: str) -> None:
+        self.sfa.admin.advance_clock(1)
+        self.sfa.admin.work(
+            {"lead_id": record_id, "action": "edit_lead", "fields": {"notes": "x"}}
+        )
+
+    def delete(self, record_id: str) -> None:
+        raise AssertionError("AcmeSFA has no deletes")
+
+    def merge(self, keep: str, gone: str) -> str:
+        raise AssertionError("AcmeSFA has no merges")
+
+    def settle(self) -> None:
+        self.sfa.admin.advance_clock(1)
+
+    def person(self, n: int) -> dict[str, Any]:
+        return {
+            "external_id": f"hs-{n}",
+            "last_name": f"新規{n}",
+            "email": f"new{n}@example.jp",
+        }
+
+    def invalid_person(self) -> dict[str, Any]:
+        return {"last_name": "不正", "email": "no-at-sign"}
+
+    def stored(self, record_id: str) -> Mapping[str, Any] | None:
+        leads: list[dict[str, Any]] = self.sfa.admin.state()["leads"]
+        return next((lead for lead in leads if lead["id"] == record_id), None)
+
+    def break_access(self) -> None:
+        self.adapter.close()
+        self.adapter = self._build("wrong-token")
+
+    def close(self) -> None:
+        self.adapter.close()
+        self.sfa.stop()
+
 
 TARGETS: dict[str, Callable[[Path], Any]] = {
     "csv": CsvTarget,
     "rest": RestTarget,
+    "rest-acmesfa": AcmeSfaTarget,
     "hubspot": HubSpotTarget,
 }
 """Adapter name -> builder of its target from a scratch folder. Add one line here."""
