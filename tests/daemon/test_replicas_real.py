@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from adapters.csv.pulling import load_cursor
 from tests.faults.test_kill_resume import _generate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,7 +133,7 @@ def test_survivor_finishes_the_flow_after_kill_9_of_the_holder(
                     ).scalar()
                 except sqlalchemy.exc.ProgrammingError:
                     return 0  # tables not created yet
-            return 0 if value is None else int(json.loads(value)["line"])
+            return 0 if value is None else int(load_cursor(value, where="t")["line"])
 
         _until(committed_batches, 60, "a first committed batch")
 
