@@ -7,9 +7,10 @@ never see the state store: the flow decides what to push and when a cursor moves
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, TypeAlias, runtime_checkable
 
 import httpx
@@ -18,22 +19,29 @@ from pydantic import BaseModel
 from connector.records import Activity
 
 __all__ = [
+    "ENTITIES",
     "Adapter",
     "AdapterFactory",
+    "Capabilities",
     "CheckResult",
     "Cursor",
     "Entity",
+    "FileLedger",
     "Page",
     "PushOutcome",
     "PushResult",
     "Record",
     "RowError",
+    "SetupAdapter",
     "WriteOp",
 ]
 
 Entity: TypeAlias = Literal["persons", "deals", "activities", "campaigns"]
 """What a system holds that we sync: people (leads/contacts), deals, activities,
 and campaigns (closed-loop results written back to marketing)."""
+
+ENTITIES: tuple[Entity, ...] = ("persons", "deals", "activities", "campaigns")
+"""Every entity, in the order flows and checks walk them."""
 
 Cursor: TypeAlias = str
 """An adapter's opaque resume point: the flow stores it and hands it back."""
@@ -96,6 +104,10 @@ class WriteOp:
             ``match_field`` when the adapter supports it).
         match_field: for upserts, the field whose value identifies the record.
         associations: other records to link, as (entity, target id).
+        allow_backward: the flow decided this write moves a lifecycle stage
+            backwards (a recycle the mapping declares). Systems that keep the
+            later stage unless told otherwise (HubSpot) must force the move;
+            others ignore it.
     """
 
     key: str
@@ -103,6 +115,7 @@ class WriteOp:
     id: str | None = None
     match_field: str | None = None
     associations: tuple[tuple[Entity, str], ...] = ()
+    allow_backward: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +160,90 @@ class CheckResult:
     ok: bool
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What an adapter, as configured, can do: the flows ask this, never guess.
+
+    Declared by :meth:`Adapter.capabilities`; the contract suite in
+    ``tests/contract`` skips a test only when the adapter declares it lacks the
+    feature, and checks that each declared feature works.
+
+    Attributes:
+        pull: entities :meth:`Adapter.pull` reads.
+        push: entities :meth:`Adapter.push` writes.
+        upsert: entities whose push matches on ``WriteOp.match_field``.
+        deletes: pulls report deleted or archived records (``deleted=True``).
+        merges: pulls report merged records (``merged_ids``).
+        record_errors: the system validates writes and refuses single records,
+            which push reports as failed outcomes (a file accepts anything).
+        activities: :meth:`Adapter.activities_for` returns events, not None.
+        setup: the adapter is a :class:`SetupAdapter` (``connector setup``).
+        files: it reads inbox files and remembers them in a :class:`FileLedger`.
+        webhooks: the system can push change notifications to the connector.
+    """
+
+    pull: frozenset[Entity] = frozenset()
+    push: frozenset[Entity] = frozenset()
+    upsert: frozenset[Entity] = frozenset()
+    deletes: bool = False
+    merges: bool = False
+    record_errors: bool = False
+    activities: bool = False
+    setup: bool = False
+    files: bool = False
+    webhooks: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        pull: Iterable[Entity] = (),
+        push: Iterable[Entity] = (),
+        upsert: Iterable[Entity] = (),
+        **features: bool,
+    ) -> Capabilities:
+        """Build from plain iterables (``Capabilities.of(pull=["persons"])``)."""
+        return cls(
+            pull=frozenset(pull),
+            push=frozenset(push),
+            upsert=frozenset(upsert),
+            **features,
+        )
+
+    def can_pull(self, entity: Entity) -> bool:
+        """Whether :meth:`Adapter.pull` reads ``entity``."""
+        return entity in self.pull
+
+    def can_push(self, entity: Entity) -> bool:
+        """Whether :meth:`Adapter.push` accepts ``entity``.
+
+        Asked before scheduling work that needs it (campaign write-back), so an
+        unsupported entity is refused once at start, not on every run.
+        """
+        return entity in self.push
+
+
+@runtime_checkable
+class FileLedger(Protocol):
+    """Remembers inbox files by content checksum, per system.
+
+    Adapters never see the state store; an inbox is the exception, because
+    "this file was already imported" must outlive any cursor. The connector hands
+    every adapter a ledger; only those declaring ``Capabilities.files`` use it.
+    """
+
+    def is_processed(self, system: str, checksum: str) -> bool:
+        """Whether a file with this content was fully processed for ``system``."""
+        ...
+
+    def mark_processed(self, system: str, checksum: str, path: str, rows: int) -> None:
+        """Record that the file was fully processed (idempotent).
+
+        Only called for files whose last page's cursor the flow has committed.
+        """
+        ...
 
 
 @runtime_checkable
@@ -197,12 +294,8 @@ class Adapter(Protocol):
         """
         ...
 
-    def can_push(self, entity: Entity) -> bool:
-        """Whether :meth:`push` accepts ``entity`` as configured.
-
-        Asked before scheduling work that needs it (campaign write-back), so an
-        unsupported entity is refused once at start, not on every run.
-        """
+    def capabilities(self) -> Capabilities:
+        """What this adapter, as configured, can pull, push and do."""
         ...
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
@@ -220,8 +313,27 @@ class Adapter(Protocol):
         ...
 
 
+@runtime_checkable
+class SetupAdapter(Adapter, Protocol):
+    """An adapter that can prepare its system (``connector setup``).
+
+    Declared with ``Capabilities.setup``; the contract suite checks the two agree.
+    """
+
+    def setup(self, *, dry_run: bool = False) -> list[str]:
+        """Create what the connector needs in the system; one line per item.
+
+        Idempotent: what exists is left alone. ``dry_run`` changes nothing.
+        """
+        ...
+
+
 class AdapterFactory(Protocol):
-    """An adapter class: its settings model and how to build it from settings."""
+    """An adapter class: its settings model and how to build it from settings.
+
+    Every factory takes the same keywords, so the registry never inspects
+    signatures: a keyword an adapter has no use for is accepted and ignored.
+    """
 
     settings_model: ClassVar[type[BaseModel]]
 
@@ -231,6 +343,17 @@ class AdapterFactory(Protocol):
         settings: Any,
         *,
         transport: httpx.BaseTransport | None = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
     ) -> Adapter:
-        """Build the adapter for the system configured as ``name``."""
+        """Build the adapter for the system configured as ``name``.
+
+        Args:
+            name: the config section (``ma`` / ``sfa``).
+            settings: an instance of ``settings_model``.
+            transport: the httpx transport to use (tests pass a fake's).
+            ledger: where file adapters remember processed inbox files.
+            base_dir: the folder relative paths in the settings are relative to
+                (the config file's); None means the working directory.
+        """
         ...

@@ -13,6 +13,7 @@ The tree (domain bases crossed with recovery markers)::
     │   └── RecordRejectedError (RecordRejected) the target refused one record
     ├── RecordInvalidError (RecordRejected)     failed validation before sending
     ├── StateError (Fatal)           the state store is unreachable or inconsistent
+    │   ├── CursorError              a stored cursor cannot be read: reset it
     │   └── LeaseLostError           another replica owns the flow now (fencing)
     └── UsageError (Fatal)           the CLI was called wrongly; exit 2
 
@@ -33,6 +34,7 @@ __all__ = [
     "BudgetExhaustedError",
     "ConfigError",
     "ConnectorError",
+    "CursorError",
     "Fatal",
     "LeaseLostError",
     "MappingError",
@@ -174,6 +176,16 @@ class RecordInvalidError(ConnectorError, RecordRejected):
 
 class StateError(ConnectorError, Fatal):
     """The state store is unreachable, too new, or inconsistent."""
+
+
+class CursorError(StateError):
+    """A stored cursor is damaged, another adapter's, or from a newer connector.
+
+    Raised by every adapter through :func:`adapters.cursor.decode_cursor`, so the
+    hint is always the same command (``connector cursors reset FLOW``).
+    """
+
+    exit_code = 2
 
 
 class LeaseLostError(StateError):

@@ -8,7 +8,6 @@ import is reported as a warning and cannot crash start-up.
 from __future__ import annotations
 
 import importlib
-import inspect
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +16,7 @@ import httpx
 import structlog
 from pydantic import BaseModel, ValidationError
 
-from adapters.protocol import Adapter, AdapterFactory
+from adapters.protocol import Adapter, AdapterFactory, FileLedger
 from connector.config import SystemSettings, format_validation_error
 from connector.errors import ConfigError
 
@@ -143,7 +142,7 @@ def build_adapter(
     base_dir: Path,
     source: str = "config",
     transport: httpx.BaseTransport | None = None,
-    ledger: object | None = None,
+    ledger: FileLedger | None = None,
 ) -> Adapter:
     """Build the adapter configured for ``system`` (``ma`` or ``sfa``).
 
@@ -153,32 +152,17 @@ def build_adapter(
         base_dir: folder that relative paths in the section are relative to.
         source: the config file, for error messages.
         transport: an httpx transport to inject (tests point it at fakes).
-        ledger: a processed-file ledger, passed only to adapters whose factory
-            takes a ``ledger`` keyword (the CSV adapter's inbox).
+        ledger: a processed-file ledger; adapters declaring
+            ``Capabilities.files`` (the CSV inbox) use it, others ignore it.
     """
     factory = load_system_adapter(system, section)
     settings = validate_adapter_settings(system, section, source=source)
-    resolve = getattr(settings, "resolve_paths", None)
-    if callable(resolve):
-        settings = resolve(base_dir)
-    if ledger is not None and _accepts_keyword(factory, "ledger"):
-        # The factory protocol does not name `ledger`; only file adapters take it.
-        adapter = cast(Any, factory)(
-            system, settings, transport=transport, ledger=ledger
-        )
-    else:
-        adapter = factory(system, settings, transport=transport)
+    adapter = factory(
+        system, settings, transport=transport, ledger=ledger, base_dir=base_dir
+    )
     if not isinstance(adapter, Adapter):
         raise ConfigError(
             f"adapter {section.adapter!r} does not implement the Adapter protocol",
             context={"section": system},
         )
     return adapter
-
-
-def _accepts_keyword(factory: object, name: str) -> bool:
-    try:
-        parameters = inspect.signature(cast(Any, factory)).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in parameters

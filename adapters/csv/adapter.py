@@ -20,13 +20,20 @@ from adapters.csv.pulling import load_cursor, pull_file, pull_inbox
 from adapters.csv.push import push_append, push_table
 from adapters.csv.reader import CsvRow, read_rows
 from adapters.csv.settings import CsvEntitySettings, CsvReadSettings, CsvSettings
-from adapters.protocol import CheckResult, Cursor, Entity, Page, PushResult, WriteOp
+from adapters.protocol import (
+    ENTITIES,
+    Capabilities,
+    CheckResult,
+    Cursor,
+    Entity,
+    Page,
+    PushResult,
+    WriteOp,
+)
 from connector.errors import ConfigError
 from connector.records import Activity
 
 __all__ = ["CsvAdapter"]
-
-_ENTITIES: tuple[Entity, ...] = ("persons", "deals", "activities", "campaigns")
 
 
 class CsvAdapter:
@@ -38,6 +45,8 @@ class CsvAdapter:
         transport: unused (files need no HTTP); accepted for the factory protocol.
         ledger: where inbox files are remembered once processed; without one the
             cursor remembers them.
+        base_dir: relative paths in ``settings`` are taken from here (the config
+            file's folder); None keeps them relative to the working directory.
         clock: time source for append-mode file names (tests freeze it).
     """
 
@@ -50,10 +59,13 @@ class CsvAdapter:
         *,
         transport: httpx.BaseTransport | None = None,
         ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.name = name
-        self.settings = settings
+        self.settings = (
+            settings if base_dir is None else settings.resolve_paths(base_dir)
+        )
         self.ledger = ledger
         self._clock = clock
         self._expected: dict[str, tuple[str, ...]] = {}
@@ -80,7 +92,7 @@ class CsvAdapter:
     def check(self) -> CheckResult:
         """Every configured export is readable and every import folder writable."""
         problems = []
-        for entity in _ENTITIES:
+        for entity in ENTITIES:
             configured: CsvEntitySettings | None = getattr(self.settings, entity)
             if configured is None:
                 continue
@@ -165,10 +177,28 @@ class CsvAdapter:
         """Exports carry their signal counts as columns: no events."""
         return None
 
-    def can_push(self, entity: Entity) -> bool:
-        """Only entities with a ``write`` file configured."""
-        configured: CsvEntitySettings | None = getattr(self.settings, entity, None)
-        return configured is not None and configured.write is not None
+    def capabilities(self) -> Capabilities:
+        """Entities with a ``read`` export pull, those with a ``write`` file push.
+
+        Table files upsert on ``match_field`` (append files leave matching to the
+        importing system); deletes and merges come from configured columns; an
+        inbox folder is read through the file ledger.
+        """
+        sections = {
+            entity: configured
+            for entity in ENTITIES
+            if (configured := getattr(self.settings, entity)) is not None
+        }
+        reads = {e: s.read for e, s in sections.items() if s.read is not None}
+        writes = {e: s.write for e, s in sections.items() if s.write is not None}
+        return Capabilities.of(
+            pull=reads,
+            push=writes,
+            upsert=(e for e, w in writes.items() if w.mode == "table"),
+            deletes=any(r.deleted_column for r in reads.values()),
+            merges=any(r.merged_ids_column for r in reads.values()),
+            files=True,
+        )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Rows carry every column already: nothing to select."""

@@ -9,11 +9,15 @@ A file is marked processed in the ledger and moved to the archive only by the
 pull *after* the one that read its last page, from the cursor the flow committed:
 marking on read would lose the file's last page if the run died before committing
 it. Without a ledger the cursor itself keeps the checksums of processed files.
+
+Both store the shared versioned cursor of :mod:`adapters.cursor`: its watermark
+is the newest update time read (``updated``, no boundary ids: rows at that time
+are re-read when a file is re-exported), its position the file checksum, line,
+rows, floor and finished files. The raw dicts stored before it still load.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,35 +30,40 @@ from adapters.csv.inbox import archive_file, file_digest, list_inbox
 from adapters.csv.ledger import FileLedger
 from adapters.csv.scan import scan_file
 from adapters.csv.settings import CsvReadSettings
+from adapters.cursor import VersionedCursor, Watermark, decode_cursor
 from adapters.protocol import Cursor, Entity, Page
-from connector.errors import ConfigError
 
-__all__ = ["load_cursor", "pull_file", "pull_inbox"]
+__all__ = ["CURSOR_KIND", "load_cursor", "pull_file", "pull_inbox"]
 
 log = structlog.get_logger(__name__)
+
+
+CURSOR_KIND = "csv"
+
+_LEGACY_KEYS = frozenset({"sha", "line", "updated", "done", "rows", "floor"})
 
 
 def load_cursor(cursor: Cursor | None, *, where: str) -> dict[str, Any]:
     """Parse a stored cursor; an empty or absent one means "from the start".
 
+    Returns the position keys plus ``updated`` (the watermark, ISO text).
+
     Raises:
-        ConfigError: the cursor was not written by the CSV adapter.
+        CursorError: the cursor was not written by the CSV adapter.
     """
     if not cursor:
         return {}
-    try:
-        state = json.loads(cursor)
-    except ValueError:
-        state = None
-    if not isinstance(state, dict):
-        raise ConfigError(
-            f"the stored cursor of {where} is not a CSV adapter cursor: "
-            f"{cursor[:80]!r}",
-            hint="the adapter of this system changed; run a backfill (full pull) "
-            "to start it from the beginning",
-            context={"source": where},
-        )
-    return state
+    stored = decode_cursor(cursor, kind=CURSOR_KIND, where=where, legacy=_legacy)
+    return {**stored.position, "updated": _iso(stored.mark.at)}
+
+
+def _legacy(data: dict[str, Any]) -> VersionedCursor | None:
+    """The raw dicts of before: one file's, an inbox's mid-file or between files."""
+    if "v" in data or not set(data) <= _LEGACY_KEYS:
+        return None
+    position = {k: v for k, v in data.items() if k != "updated"}
+    mark = Watermark(_time(data.get("updated")))
+    return VersionedCursor(CURSOR_KIND, mark, position, version=1)
 
 
 def pull_file(
@@ -199,4 +208,6 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _dump(cursor: Mapping[str, Any]) -> str:
-    return json.dumps(cursor, sort_keys=True, ensure_ascii=False)
+    position = {k: v for k, v in cursor.items() if k != "updated"}
+    mark = Watermark(_time(cursor.get("updated")))
+    return VersionedCursor(CURSOR_KIND, mark, position).encode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 import httpx
@@ -24,9 +25,11 @@ from adapters.hubspot.settings import HubSpotSettings
 from adapters.hubspot.setup import ensure_properties
 from adapters.hubspot.vocabulary import Vocabulary
 from adapters.protocol import (
+    Capabilities,
     CheckResult,
     Cursor,
     Entity,
+    FileLedger,
     Page,
     PushResult,
     WriteOp,
@@ -36,7 +39,7 @@ from connector.records import Activity
 
 __all__ = ["HubSpotAdapter"]
 
-_OBJECT_TYPES: dict[str, ObjectType] = {"persons": "contacts", "deals": "deals"}
+_OBJECT_TYPES: dict[Entity, ObjectType] = {"persons": "contacts", "deals": "deals"}
 
 
 class HubSpotAdapter:
@@ -59,10 +62,13 @@ class HubSpotAdapter:
         settings: HubSpotSettings,
         *,
         transport: httpx.BaseTransport | None = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
+        del ledger, base_dir  # an API reads no files
         self.name = name
         self.settings = settings
         self.client = HubSpotClient(
@@ -135,9 +141,22 @@ class HubSpotAdapter:
         """Batch upsert/update/create; per-record failures become failed outcomes."""
         return self._pusher.push(self._object_type(entity), batch)
 
-    def can_push(self, entity: Entity) -> bool:
-        """Contacts and deals; HubSpot campaigns are not written by this adapter."""
-        return entity in _OBJECT_TYPES
+    def capabilities(self) -> Capabilities:
+        """Contacts and deals both ways (upsert by email for contacts only).
+
+        HubSpot campaigns are not written by this adapter, and activities are
+        read per contact with :meth:`activities_for`, not pulled.
+        """
+        return Capabilities.of(
+            pull=_OBJECT_TYPES,
+            push=_OBJECT_TYPES,
+            upsert=("persons",),
+            deletes=True,
+            merges=True,
+            record_errors=True,
+            activities=True,
+            setup=True,
+        )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Pull these properties too: HubSpot returns only the ones asked for."""

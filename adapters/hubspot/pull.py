@@ -11,29 +11,27 @@ thousands of records one timestamp) that stamp is read by ``hs_object_id``, agai
 keyset. Search lags writes, so each pull starts ``lookback_seconds`` before the
 cursor. Backfills use the list endpoint, which has neither the cap nor the lag.
 
-Cursor format (JSON text, opaque to the flow)::
-
-    {"v": 1, "ts": <epoch ms>, "tie_id": "<id>" | null, "after": "<list token>" | null,
-     "seen": ["<id>", ...]}
-
-``ts`` is the last-modified time reached; ``tie_id`` is set while reading the
-records of one timestamp by id; ``after`` is set while a backfill is under way;
-``seen`` (optional) lists records at exactly ``ts`` already handed out, which the
-inclusive re-read of that timestamp drops (at most :data:`SEEN_MAX` of them).
+Cursor: the shared versioned form of :mod:`adapters.cursor`. Its watermark is
+the last-modified time reached (``ts``, epoch ms) and the records at exactly that
+time already handed out (``seen``), which the inclusive re-read of that timestamp
+drops (at most :data:`SEEN_MAX` of them). Its position holds ``tie_id``, set while
+reading the records of one timestamp by id, and ``after``, set while a backfill
+is under way. Cursors of the older ``{"v": 1, "ts", "tie_id", "after", "seen"}``
+form still load.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adapters.cursor import VersionedCursor, Watermark, decode_cursor
 from adapters.hubspot.client import HubSpotClient
 from adapters.hubspot.dates import parse_timestamp, to_epoch_ms
 from adapters.hubspot.paths import ObjectType, api_path
 from adapters.protocol import Cursor, Entity, Page, Record
-from connector.errors import ConfigError
 
 __all__ = [
     "MODIFIED_PROPERTY",
@@ -63,35 +61,53 @@ class PullCursor:
 
     def encode(self) -> Cursor:
         """The cursor as stored by the flow."""
-        data: dict[str, Any] = {
-            "v": 1,
-            "ts": self.ts,
-            "tie_id": self.tie_id,
-            "after": self.after,
-        }
-        if self.seen:
-            data["seen"] = list(self.seen)
-        return json.dumps(data, separators=(",", ":"))
+        at = _EPOCH + timedelta(milliseconds=self.ts) if self.ts else None
+        mark = Watermark(at, frozenset(self.seen))
+        position = {"tie_id": self.tie_id, "after": self.after}
+        return VersionedCursor(CURSOR_KIND, mark, position).encode()
 
     @classmethod
     def decode(cls, cursor: Cursor | None, system: str) -> PullCursor:
         """Parse a stored cursor; an empty one starts from the beginning.
 
         Raises:
-            ConfigError: the cursor is not one this adapter wrote.
+            CursorError: the cursor is not one this adapter wrote.
         """
         if not cursor:
             return cls()
-        try:
-            data = json.loads(cursor)
-            seen = tuple(str(i) for i in data.get("seen") or ())
-            return cls(int(data["ts"]), data.get("tie_id"), data.get("after"), seen)
-        except (ValueError, KeyError, TypeError):
-            raise ConfigError(
-                f"stored cursor {cursor[:80]!r} is not a HubSpot adapter cursor",
-                hint="reset the flow's cursor (or run a full pull) to start over",
-                context={"system": system},
-            ) from None
+        stored = decode_cursor(cursor, kind=CURSOR_KIND, where=system, legacy=_v1)
+        at = stored.mark.at
+        ts = (at - _EPOCH) // timedelta(milliseconds=1) if at else 0
+        return cls(
+            ts,
+            stored.position.get("tie_id"),
+            stored.position.get("after"),
+            tuple(sorted(stored.mark.ids)),
+        )
+
+
+CURSOR_KIND = "hubspot"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _v1(data: dict[str, Any]) -> VersionedCursor | None:
+    """HubSpot's own version 1: ``{"v": 1, "ts", "tie_id", "after", "seen"}``."""
+    if data.get("v") != 1:
+        return None
+    old = PullCursor(
+        int(data["ts"]),
+        data.get("tie_id"),
+        data.get("after"),
+        tuple(str(i) for i in data.get("seen") or ()),
+    )
+    at = _EPOCH + timedelta(milliseconds=old.ts) if old.ts else None
+    return VersionedCursor(
+        CURSOR_KIND,
+        Watermark(at, frozenset(old.seen)),
+        {"tie_id": old.tie_id, "after": old.after},
+        version=1,
+    )
 
 
 def to_record(

@@ -15,7 +15,7 @@ refused whole for one bad input (400) is halved until the bad input stands alone
 so every other input is written. A create refused with 409 "Contact already
 exists. Existing ID: N" is linked to N (and N is updated) rather than failed.
 
-A backward lifecycle stage (the WriteOp carries ``__backward_lifecycle__``) is
+A backward lifecycle stage (``WriteOp.allow_backward`` with a lifecyclestage) is
 cleared in one request and set in a later, separate one: HubSpot does not move
 ``lifecyclestage`` backwards and does not process a batch in order.
 
@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from adapters.hubspot.client import HubSpotClient, error_message
 from adapters.hubspot.paths import ObjectType, api_path
-from adapters.hubspot.values import BACKWARD_LIFECYCLE, to_property_value
+from adapters.hubspot.values import to_property_value
 from adapters.protocol import PushOutcome, PushResult, WriteOp
 
 __all__ = ["DEAL_TO_CONTACT", "Pusher"]
@@ -127,9 +127,7 @@ class Pusher:
     def _prepare(
         self, object_type: ObjectType, index: int, op: WriteOp
     ) -> _Input | PushOutcome:
-        fields = dict(op.fields)
-        backward = bool(fields.pop(BACKWARD_LIFECYCLE, False))
-        properties = {k: to_property_value(v) for k, v in fields.items()}
+        properties = {k: to_property_value(v) for k, v in op.fields.items()}
         if op.id is not None:
             action: Action = "update"
         elif op.match_field is not None:
@@ -142,10 +140,9 @@ class Pusher:
                 )
         else:
             action = "create"
-        if backward and not properties.get("lifecyclestage"):
-            return _invalid(
-                op, f"{BACKWARD_LIFECYCLE} is set but lifecyclestage is empty"
-            )
+        # HubSpot keeps a later lifecycle stage unless it is cleared first; a
+        # backward move that writes no lifecycle stage has nothing to force.
+        backward = op.allow_backward and bool(properties.get("lifecyclestage"))
         item = _Input(index, op, action, properties, backward)
         if object_type == "deals":
             problem = self._check_deal(properties, action)

@@ -13,11 +13,7 @@ from typing import Any
 
 from adapters.hubspot.dates import format_date, format_datetime
 
-__all__ = ["BACKWARD_LIFECYCLE", "to_property_value"]
-
-BACKWARD_LIFECYCLE = "__backward_lifecycle__"
-"""WriteOp field marker: this ``lifecyclestage`` moves back down the funnel, so
-the adapter clears the stage in one request and sets it in a separate one."""
+__all__ = ["to_property_value"]
 
 
 def to_property_value(value: Any) -> str:

@@ -11,15 +11,20 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 from typing_extensions import override
 
+from adapters.cursor import WatermarkTracker
 from adapters.protocol import (
+    ENTITIES,
+    Capabilities,
     CheckResult,
     Cursor,
     Entity,
+    FileLedger,
     Page,
     PushResult,
     Record,
@@ -27,7 +32,12 @@ from adapters.protocol import (
     WriteOp,
 )
 from adapters.rest.auth import build_auth
-from adapters.rest.cursor import IncrementalCursor, format_since, parse_timestamp
+from adapters.rest.cursor import (
+    decode_rest_cursor,
+    encode_rest_cursor,
+    format_since,
+    parse_timestamp,
+)
 from adapters.rest.pagination import fetch_pages, records_at
 from adapters.rest.paths import MISSING, flatten, get_path
 from adapters.rest.settings import EntitySettings, ErrorRule, ListSettings, RestSettings
@@ -72,9 +82,12 @@ class RestAdapter:
         settings: RestSettings,
         *,
         transport: httpx.BaseTransport | None = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        del ledger, base_dir  # an API reads no files
         self.name = name
         self.settings = settings
         parts = build_auth(settings.auth, system=name, clock=clock)
@@ -156,18 +169,20 @@ class RestAdapter:
         only on the last (a page with no records when the listing ends).
         """
         spec, listing = self._entity(entity), self._list(entity)
-        start = IncrementalCursor.decode(None if full else cursor, system=self.name)
-        floor = start.since
+        start = decode_rest_cursor(
+            None if full else cursor, where=f"{self.name}.{entity}"
+        )
+        floor = start.at
         params = _base_params(listing, listing.page_size)
-        if start.since is not None and listing.lookback_seconds:
-            floor = start.since - timedelta(seconds=listing.lookback_seconds)
+        if start.at is not None and listing.lookback_seconds:
+            floor = start.at - timedelta(seconds=listing.lookback_seconds)
         if floor is not None and listing.updated_since_param:
             params[listing.updated_since_param] = format_since(
                 floor,
                 listing.updated_since_format,
                 inclusive=listing.updated_since_inclusive,
             )
-        progress = start.copy()
+        progress = WatermarkTracker(start)
         for raw in fetch_pages(self.http, listing, params):
             records: list[Record] = []
             errors: list[RowError] = []
@@ -188,10 +203,12 @@ class RestAdapter:
                 records.append(parsed)
                 progress.advance(parsed.id, when)
                 self._observe(parsed)
-            page_cursor = progress.encode() if listing.is_sorted else None
+            page_cursor = (
+                encode_rest_cursor(progress.snapshot()) if listing.is_sorted else None
+            )
             yield Page(records, page_cursor, errors)
         if not listing.is_sorted:
-            yield Page([], progress.encode())
+            yield Page([], encode_rest_cursor(progress.snapshot()))
 
     def _record(
         self, entity: Entity, spec: EntitySettings, item: Any, location: str
@@ -251,10 +268,25 @@ class RestAdapter:
         """A generic REST SFA/MA reports no behavioural events."""
         return None
 
-    def can_push(self, entity: Entity) -> bool:
-        """Only entities with a ``write`` section configured."""
-        spec: EntitySettings | None = getattr(self.settings.entities, entity, None)
-        return spec is not None and spec.write is not None
+    def capabilities(self) -> Capabilities:
+        """Entities with a ``list`` pull, those with a ``write`` section push.
+
+        Upserts need an ``upsert`` or ``batch_upsert`` endpoint, deletes a
+        configured ``deleted_field``; a generic API reports no merges.
+        """
+        specs = {
+            entity: spec
+            for entity in ENTITIES
+            if (spec := getattr(self.settings.entities, entity)) is not None
+        }
+        writes = {e: s.write for e, s in specs.items() if s.write is not None}
+        return Capabilities.of(
+            pull=(e for e, s in specs.items() if s.list is not None),
+            push=writes,
+            upsert=(e for e, w in writes.items() if w.upsert or w.batch_upsert),
+            deletes=any(s.deleted_field for s in specs.values()),
+            record_errors=True,
+        )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         """Records carry every field the API returns: nothing to select."""

@@ -1,74 +1,55 @@
-"""The incremental cursor: the newest updated-at seen, plus the ids seen at it.
+"""The REST adapter's cursor: a :class:`~adapters.cursor.Watermark`, nothing more.
 
 Remembering the ids at the boundary timestamp lets the next pull re-read that
 timestamp inclusively (a record updated in the same second as the cursor but
-listed later is not lost) without handing the flow the same records again.
+listed later is not lost) without handing the flow the same records again. The
+stored form is the shared one of :mod:`adapters.cursor`; cursors written before
+it (``{"since": ..., "ids": [...]}``) still load.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from adapters.cursor import VersionedCursor, Watermark, decode_cursor
 from adapters.rest.settings import TimestampFormat
-from connector.errors import AdapterError
 
-__all__ = ["IncrementalCursor", "format_since", "parse_timestamp"]
+__all__ = [
+    "CURSOR_KIND",
+    "decode_rest_cursor",
+    "encode_rest_cursor",
+    "format_since",
+    "parse_timestamp",
+]
+
+CURSOR_KIND = "rest"
 
 _MS_THRESHOLD = 100_000_000_000  # epoch seconds reach this only in the year 5138
 
 
-@dataclass(slots=True)
-class IncrementalCursor:
-    """Resume point of one entity's pull."""
+def decode_rest_cursor(text: str | None, *, where: str) -> Watermark:
+    """The watermark of a stored cursor (current or unversioned form).
 
-    since: datetime | None = None
-    ids: set[str] = field(default_factory=set)
+    Raises:
+        CursorError: the text is not a REST adapter cursor.
+    """
+    return decode_cursor(text, kind=CURSOR_KIND, where=where, legacy=_legacy).mark
 
-    @classmethod
-    def decode(cls, text: str | None, *, system: str) -> IncrementalCursor:
-        """Read a stored cursor.
 
-        Raises:
-            AdapterError: the stored text is not a cursor of this adapter.
-        """
-        if not text:
-            return cls()
-        try:
-            data = json.loads(text)
-            since = datetime.fromisoformat(data["since"]) if data.get("since") else None
-            return cls(since, {str(i) for i in data.get("ids", [])})
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise AdapterError(
-                f"{system}: stored cursor {text[:80]!r} is not a REST cursor",
-                hint="run a full pull (--full) to start the cursor afresh",
-                context={"system": system},
-            ) from exc
+def encode_rest_cursor(mark: Watermark) -> str:
+    """The text the flow stores after a page."""
+    return VersionedCursor(CURSOR_KIND, mark).encode()
 
-    def encode(self) -> str:
-        """The text the flow stores."""
-        since = self.since.isoformat() if self.since else None
-        return json.dumps({"since": since, "ids": sorted(self.ids)})
 
-    def is_seen(self, record_id: str, updated: datetime | None) -> bool:
-        """Whether a re-read record at the boundary was already handed out."""
-        return updated is not None and updated == self.since and record_id in self.ids
-
-    def advance(self, record_id: str, updated: datetime | None) -> None:
-        """Move to ``updated`` if newer; remember the id if at the boundary."""
-        if updated is None:
-            return
-        if self.since is None or updated > self.since:
-            self.since, self.ids = updated, {record_id}
-        elif updated == self.since:
-            self.ids.add(record_id)
-
-    def copy(self) -> IncrementalCursor:
-        """An independent copy (pages snapshot the cursor as it was after them)."""
-        return IncrementalCursor(self.since, set(self.ids))
+def _legacy(data: dict[str, Any]) -> VersionedCursor | None:
+    """The unversioned form: ``{"since": "<ISO>" | null, "ids": [...]}``."""
+    if "v" in data or "since" not in data:
+        return None
+    since = datetime.fromisoformat(data["since"]) if data["since"] else None
+    ids = frozenset(str(i) for i in data.get("ids") or ())
+    return VersionedCursor(CURSOR_KIND, Watermark(since, ids))
 
 
 def parse_timestamp(

@@ -73,6 +73,9 @@ COMMANDS: dict[str, Entry] = {
     "config": Entry("config_cmd", "app", "Inspect and validate the configuration."),
     "setup": Entry("setup_cmd", "app", "One-time set-up of connected systems."),
     "dlq": Entry("dlq_cmd", "app", "Inspect, retry or drop dead-lettered records."),
+    "cursors": Entry(
+        "cursors_cmd", "app", "Show or reset where each flow resumes reading."
+    ),
     "report": Entry("report_cmd", "app", "Funnel and SLA reports both teams agree on."),
     "mappings": Entry(
         "mappings_cmd", "app", "Check and extend the mapping files under mappings/."

@@ -42,15 +42,17 @@ def _directory(ctx: typer.Context, directory: Path | None) -> Path:
 def _live(ctx: typer.Context, mappings: Mappings) -> LiveReport:
     connector = load_app(ctx)
     try:
-        sources: dict[str, VocabularySource] = {
+        adapters = {
             system: connector.adapter(system)
             for system in ("ma", "sfa")
             if any(s == system for s, _ in mappings.vocabularies)
         }
+        sources: dict[str, VocabularySource] = dict(adapters)
+        # File adapters list only the values their exports happen to use.
         exports = frozenset(
             system
-            for system in sources
-            if getattr(connector.settings, system).adapter == "csv"
+            for system, adapter in adapters.items()
+            if adapter.capabilities().files
         )
         return live_check(mappings, sources, exports=exports)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from adapters.protocol import SetupAdapter
 from connector.app import App
 from connector.errors import ConfigError
 
@@ -20,18 +21,16 @@ def run_setup(connector: App, *, dry_run: bool) -> list[str]:
     """Ensure HubSpot's connector-owned properties; return one line per item.
 
     Raises:
-        ConfigError: ``[ma]`` is not a HubSpot adapter.
+        ConfigError: the ``[ma]`` adapter does not declare the setup capability.
     """
     adapter = connector.adapter("ma")
-    setup = getattr(adapter, "setup", None)
-    if not callable(setup):
+    if not (adapter.capabilities().setup and isinstance(adapter, SetupAdapter)):
         raise ConfigError(
             "[ma] is not a HubSpot adapter, so there is nothing to set up",
             hint='set adapter = "hubspot" in [ma]',
             context={"section": "ma"},
         )
-    lines: list[str] = setup(dry_run=dry_run)
-    return lines
+    return adapter.setup(dry_run=dry_run)
 
 
 @app.command("hubspot")

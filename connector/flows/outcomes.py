@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from adapters.hubspot.values import BACKWARD_LIFECYCLE
 from adapters.protocol import Adapter, Entity, Page, Record, WriteOp
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
@@ -60,6 +59,8 @@ class _Outcome:
     )
     current: dict[str, Any] | None = None
     """The MA person's last known native values (the dry run's "from" side)."""
+    allow_backward: bool = False
+    """The lifecycle stage moves back down the funnel (a declared recycle)."""
 
 
 def run_outcomes(ctx: FlowContext) -> None:
@@ -233,16 +234,13 @@ def _prepare(
         current_updated_at=current_updated,
     )
     fields = {k: v for k, v in fields.items() if v is not None}
-    if (
-        ctx.app.settings.ma.adapter == "hubspot"
-        and fields.get("lifecyclestage")
-        and current_stage is not None
+    # Some systems (HubSpot) silently keep a later lifecycle stage; a recycle
+    # says it moves back so such an adapter forces the move.
+    backward = (
+        current_stage is not None
         and final.rank is not None
         and final.is_backward_from(current_stage)
-    ):
-        # HubSpot silently keeps a later lifecycle stage; a recycle must say it
-        # moves back, so the adapter clears the stage before setting it.
-        fields[BACKWARD_LIFECYCLE] = True
+    )
     write_key = out_key(record, ma_id)
     problem = invalid_reason(fields, email_field=None)
     if problem is not None:
@@ -265,7 +263,16 @@ def _prepare(
         batch.release(key)
         return None
     return _Outcome(
-        write_key, record, canonical, ma_id, outgoing, fields, digest, moves, current
+        write_key,
+        record,
+        canonical,
+        ma_id,
+        outgoing,
+        fields,
+        digest,
+        moves,
+        current,
+        allow_backward=backward,
     )
 
 
@@ -317,7 +324,15 @@ def _push(ctx: FlowContext, batch: Batch, pending: list[_Outcome], ma: Adapter) 
     now = datetime.now(UTC)
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]
-        ops = [WriteOp(key=i.key, fields=i.fields, id=i.ma_id) for i in chunk]
+        ops = [
+            WriteOp(
+                key=i.key,
+                fields=i.fields,
+                id=i.ma_id,
+                allow_backward=i.allow_backward,
+            )
+            for i in chunk
+        ]
         for item, outcome in zip(
             chunk, push_isolating(ma, "persons", ops), strict=True
         ):

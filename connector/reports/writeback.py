@@ -82,7 +82,7 @@ def writeback_refusal(adapter: Adapter, settings: ReportingSettings) -> str | No
     written by this connector) is refused once with the reason, instead of
     failing on every scheduled run.
     """
-    if not settings.writeback.enabled or adapter.can_push("campaigns"):
+    if not settings.writeback.enabled or adapter.capabilities().can_push("campaigns"):
         return None
     return (
         f"reporting.toml: [writeback] is enabled but the [{adapter.name}] adapter "

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 
 from connector.store.schema import cursors
 from connector.store.upsert import upsert
 
-__all__ = ["get_cursor", "list_cursors", "set_cursor"]
+__all__ = ["delete_cursors", "get_cursor", "list_cursors", "set_cursor"]
 
 
 def get_cursor(conn: Connection, flow: str, source: str) -> str | None:
@@ -38,3 +38,15 @@ def list_cursors(conn: Connection) -> list[dict[str, object]]:
     """Every stored cursor, for `connector status`."""
     rows = conn.execute(select(cursors).order_by(cursors.c.flow, cursors.c.source))
     return [dict(row._mapping) for row in rows]
+
+
+def delete_cursors(conn: Connection, flow: str, source: str | None = None) -> int:
+    """Forget a flow's cursors (one source, or all); return how many were dropped.
+
+    The flow's next run then reads its sources from the beginning; fingerprints
+    keep it from rewriting records whose values did not change.
+    """
+    statement = delete(cursors).where(cursors.c.flow == flow)
+    if source is not None:
+        statement = statement.where(cursors.c.source == source)
+    return int(conn.execute(statement).rowcount or 0)

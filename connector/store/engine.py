@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,19 +16,10 @@ from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from connector.errors import StateError
 from connector.store import schema
+from connector.store.migrations import MIGRATIONS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StateStore"]
 
-
-def _create_baseline(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_baseline]
-"""Schema migrations in order; the schema version is how many have run.
-
-Append a function to change the schema; never edit one that has shipped.
-"""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema version this code expects."""

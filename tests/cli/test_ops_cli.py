@@ -181,7 +181,7 @@ def test_status_json_carries_cursors_as_objects(
     data = json.loads(capsys.readouterr().out)
     cursor = data["flows"]["handoff"]["cursors"][0]
     assert isinstance(cursor["value"], dict)
-    assert cursor["value"]["updated"].startswith("20")
+    assert cursor["value"]["at"].startswith("20")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from adapters.protocol import (
+    ENTITIES,
+    Capabilities,
     CheckResult,
     Cursor,
     Entity,
@@ -51,8 +53,8 @@ class AllOrNothingTarget:
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         pass
 
-    def can_push(self, entity: Entity) -> bool:
-        return True
+    def capabilities(self) -> Capabilities:
+        return Capabilities.of(push=ENTITIES)
 
     def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
         return None

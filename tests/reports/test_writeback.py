@@ -11,6 +11,7 @@ from structlog.testing import capture_logs
 
 from adapters.protocol import (
     Adapter,
+    Capabilities,
     CheckResult,
     Cursor,
     Entity,
@@ -68,8 +69,8 @@ class FakeMa:
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         pass
 
-    def can_push(self, entity: Entity) -> bool:
-        return True
+    def capabilities(self) -> Capabilities:
+        return Capabilities.of(push=["campaigns"], upsert=["campaigns"])
 
     def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
         return None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from adapters.csv import CsvAdapter, CsvSettings
 from adapters.csv.encoding import detect_encoding
+from adapters.csv.pulling import load_cursor
 from adapters.csv.writer import escape_cell
 from adapters.protocol import Page, WriteOp
 from connector.errors import ConfigError
@@ -123,7 +123,7 @@ def test_reexported_file_is_read_from_the_newest_timestamp(tmp_path: Path) -> No
     )
     again = [r.id for p in _pull_all(adapter, cursor) for r in p.records]
     assert again == ["2", "3"]
-    assert json.loads(cursor or "{}")["updated"].startswith("2026-10-02")
+    assert load_cursor(cursor, where="t")["updated"].startswith("2026-10-02")
 
 
 def test_push_is_idempotent_and_updates_in_place(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import pytest
 
 from adapters.csv import CsvAdapter, CsvSettings
 from adapters.csv.inbox import file_digest
+from adapters.csv.pulling import load_cursor
 from adapters.protocol import Page
-from connector.errors import ConfigError
+from connector.errors import ConfigError, CursorError
 from tests.adapters.csv.support import MemoryLedger, ids, inbox_adapter, rows_csv
 
 
@@ -47,11 +47,11 @@ def test_file_is_marked_only_by_the_pull_after_its_last_page(tmp_path: Path) -> 
     pages, cursor = _commit_all(adapter, None)
     assert ids(pages) == ["1", "2", "3"]
     assert ledger.calls == []
-    assert json.loads(cursor or "")["done"][0]["name"] == "a.csv"
+    assert load_cursor(cursor, where="t")["done"][0]["name"] == "a.csv"
     again, cursor = _commit_all(adapter, cursor)
     assert ledger.marked_names() == ["a.csv"]
     assert ids(again) == []
-    assert json.loads(cursor or "")["done"] == []
+    assert load_cursor(cursor, where="t")["done"] == []
     assert list(adapter.pull("persons", cursor)) == []
 
 
@@ -152,7 +152,7 @@ def test_without_a_ledger_the_cursor_remembers_processed_files(tmp_path: Path) -
     (inbox / "b.csv").write_text(rows_csv(3, 1, day=2), encoding="utf-8")
     pages, cursor = _commit_all(adapter, cursor)
     assert ids(pages) == ["3"]
-    names = [d["name"] for d in json.loads(cursor or "")["done"]]
+    names = [d["name"] for d in load_cursor(cursor, where="t")["done"]]
     assert names == ["a.csv", "b.csv"]
     assert ids(_commit_all(adapter, cursor)[0]) == []
 
@@ -224,12 +224,15 @@ def test_archive_with_a_single_file_path_is_a_config_error(tmp_path: Path) -> No
     assert not adapter.check().ok
 
 
-def test_foreign_cursor_is_a_config_error(tmp_path: Path) -> None:
+def test_foreign_cursor_is_a_cursor_error(tmp_path: Path) -> None:
     """A cursor another adapter wrote is refused with a hint, not misread."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    with pytest.raises(ConfigError, match="not a CSV adapter cursor"):
+    with pytest.raises(CursorError, match="not a csv adapter cursor"):
         list(inbox_adapter(inbox).pull("persons", "2026-10-01T00:00:00Z"))
+    rest_cursor = '{"since": "2026-10-01T00:00:00+00:00", "ids": ["1"]}'
+    with pytest.raises(CursorError, match="not a csv adapter cursor"):
+        list(inbox_adapter(inbox).pull("persons", rest_cursor))
 
 
 def test_archive_path_is_resolved_against_the_config_folder(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The registry hands the processed-file ledger to the CSV adapter only."""
+"""The registry builds every adapter with the same keywords; CSV uses the ledger."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from adapters.csv import CsvAdapter
-from adapters.protocol import CheckResult, Entity, PushResult, WriteOp
+from adapters.protocol import (
+    Capabilities,
+    CheckResult,
+    Entity,
+    FileLedger,
+    PushResult,
+    WriteOp,
+)
 from connector.config import SystemSettings
 from connector.records import Activity
 from connector.registry import BUILTIN_ADAPTERS, build_adapter
@@ -34,14 +41,21 @@ class _NoLedgerSettings(BaseModel):
 
 
 class NoLedgerAdapter:
-    """An adapter whose factory has no ledger keyword (like the REST adapter)."""
+    """An adapter that reads no files: it takes the ledger keyword and ignores it."""
 
     settings_model: ClassVar[type[BaseModel]] = _NoLedgerSettings
 
     def __init__(
-        self, name: str, settings: BaseModel, *, transport: object = None
+        self,
+        name: str,
+        settings: BaseModel,
+        *,
+        transport: object = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
     ) -> None:
         self.name = name
+        self.built_with = (ledger, base_dir)
 
     def check(self) -> CheckResult:
         return CheckResult(True, "ok")
@@ -58,8 +72,8 @@ class NoLedgerAdapter:
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
         pass
 
-    def can_push(self, entity: Entity) -> bool:
-        return True
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
 
     def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
         return None
@@ -68,14 +82,28 @@ class NoLedgerAdapter:
         return None
 
 
-def test_adapters_without_a_ledger_parameter_are_built_as_before(
+def test_every_factory_gets_the_same_keywords(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A factory without a ledger keyword is built without it, not refused."""
+    """The registry passes ledger and base_dir to any factory, without inspecting it."""
     monkeypatch.setitem(
         BUILTIN_ADAPTERS, "noledger", f"{__name__}:{NoLedgerAdapter.__name__}"
     )
     section = SystemSettings.model_validate({"adapter": "noledger"})
-    adapter = build_adapter("sfa", section, base_dir=tmp_path, ledger=MemoryLedger())
+    ledger = MemoryLedger()
+    adapter = build_adapter("sfa", section, base_dir=tmp_path, ledger=ledger)
     assert isinstance(adapter, NoLedgerAdapter)
     assert adapter.name == "sfa"
+    assert adapter.built_with == (ledger, tmp_path)
+
+
+def test_csv_paths_are_resolved_against_base_dir(tmp_path: Path) -> None:
+    """A relative export path is taken from the config's folder, not the cwd."""
+    section = SystemSettings.model_validate(
+        {"adapter": "csv", "persons": {"read": {"path": "in", "id_column": "id"}}}
+    )
+    adapter = build_adapter("sfa", section, base_dir=tmp_path)
+    assert isinstance(adapter, CsvAdapter)
+    assert adapter.settings.persons is not None
+    assert adapter.settings.persons.read is not None
+    assert adapter.settings.persons.read.path == tmp_path / "in"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from adapters.hubspot.pull import PullCursor
-from connector.errors import ConfigError
+from connector.errors import CursorError
 from tests.fakes.hubspot import FakeHubSpot
 
 BASE_MS = 1_777_000_000_000
@@ -37,7 +35,7 @@ def test_contacts_pull_uses_lastmodifieddate_and_requested_properties(fake, adap
     assert record.updated_at is not None
     assert int(record.updated_at.timestamp() * 1000) == BASE_MS
     assert "hs_analytics_num_page_views" not in record.fields
-    assert json.loads(cursors[-1])["ts"] == BASE_MS
+    assert PullCursor.decode(cursors[-1], "ma").ts == BASE_MS
 
 
 def test_deals_pull_uses_hs_lastmodifieddate(fake, adapter):
@@ -142,7 +140,7 @@ def test_full_pull_lists_every_record_in_pages_of_100(fake, adapter, clock):
     assert len(cursors) == 3
     listed = [e for e in fake.log if e.path.endswith("/contacts")]
     assert len(listed) == 3 + 1  # three pages, then the archive read of the catch-up
-    assert json.loads(cursors[-1])["after"] is None
+    assert PullCursor.decode(cursors[-1], "ma").after is None
 
 
 def test_full_pull_ends_caught_up_with_what_changed_while_it_ran(fake, adapter, clock):
@@ -171,8 +169,9 @@ def test_interrupted_backfill_resumes_from_its_list_cursor(fake, adapter, clock)
 
 def test_foreign_cursor_is_a_config_error(adapter):
     """A cursor this adapter did not write is refused with a hint to reset it."""
-    with pytest.raises(ConfigError, match="not a HubSpot adapter cursor"):
+    with pytest.raises(CursorError, match="not a hubspot adapter cursor") as caught:
         list(adapter.pull("persons", "2026-01-01"))
+    assert "connector cursors reset" in (caught.value.hint or "")
 
 
 def test_legacy_v3_paths_work_against_the_same_fake(fake, make_adapter):

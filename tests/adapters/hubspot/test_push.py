@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from adapters.hubspot import BACKWARD_LIFECYCLE
 from adapters.protocol import WriteOp
 
 
@@ -146,11 +145,11 @@ def test_deal_update_links_new_associations(fake, adapter):
 
 
 def test_backward_lifecycle_clears_then_sets_in_separate_requests(fake, adapter):
-    """With the marker, the stage is cleared in one request and set in a later one."""
+    """With allow_backward the stage is cleared, then set in a later request."""
     cid = fake.seed(
         "contacts", {"email": "r@example.com", "lifecyclestage": "opportunity"}
     )
-    op = WriteOp("r", {"lifecyclestage": "lead", BACKWARD_LIFECYCLE: True}, id=cid)
+    op = WriteOp("r", {"lifecyclestage": "lead"}, id=cid, allow_backward=True)
     result = adapter.push("persons", [op])
     assert result.outcomes[0].ok
     assert fake.get("contacts", cid).properties["lifecyclestage"] == "lead"
@@ -159,7 +158,7 @@ def test_backward_lifecycle_clears_then_sets_in_separate_requests(fake, adapter)
 
 
 def test_backward_lifecycle_without_marker_is_ignored_by_hubspot(fake, adapter):
-    """Without the marker HubSpot keeps the later stage (why the marker exists)."""
+    """Without allow_backward HubSpot keeps the later stage (why the field exists)."""
     cid = fake.seed(
         "contacts", {"email": "s@example.com", "lifecyclestage": "customer"}
     )
@@ -168,16 +167,16 @@ def test_backward_lifecycle_without_marker_is_ignored_by_hubspot(fake, adapter):
 
 
 def test_backward_lifecycle_works_for_upserts(fake, adapter):
-    """An upsert by email with the marker also ends on the earlier stage."""
+    """An upsert by email with allow_backward also ends on the earlier stage."""
     fake.seed("contacts", {"email": "t@example.com", "lifecyclestage": "customer"})
     op = WriteOp(
         "t",
         {
             "email": "t@example.com",
             "lifecyclestage": "subscriber",
-            BACKWARD_LIFECYCLE: True,
         },
         match_field="email",
+        allow_backward=True,
     )
     assert adapter.push("persons", [op]).outcomes[0].ok
     contact = fake.store.by_email("t@example.com")

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from adapters.hubspot import BACKWARD_LIFECYCLE, HubSpotAdapter, HubSpotSettings
+from adapters.hubspot import HubSpotAdapter, HubSpotSettings
 from adapters.protocol import WriteOp
 from tests.adapters.hubspot.conftest import TOKEN, MakeAdapter
 from tests.fakes.hubspot import FakeClock, FakeHubSpot
@@ -166,7 +166,7 @@ def test_backward_lifecycle_clears_before_it_sets_for_every_record(
 
     adapter = _adapter_on(httpx.MockTransport(handler), clock, max_in_flight=3)
     ops = [
-        WriteOp(f"k{i}", {"lifecyclestage": "lead", BACKWARD_LIFECYCLE: True}, id=cid)
+        WriteOp(f"k{i}", {"lifecyclestage": "lead"}, id=cid, allow_backward=True)
         for i, cid in enumerate(ids)
     ]
     result = adapter.push("persons", ops)

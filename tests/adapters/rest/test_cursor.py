@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from adapters.rest.cursor import IncrementalCursor, format_since, parse_timestamp
-from connector.errors import AdapterError
+from adapters.rest.cursor import decode_rest_cursor, format_since, parse_timestamp
+from connector.errors import CursorError
 from tests.adapters.rest.conftest import AdapterFactory, ids, pull_all
 from tests.fakes.sfa import FakeSfa
 
@@ -81,7 +81,7 @@ def test_unsorted_source_commits_the_cursor_only_at_the_end(
     pages, cursor = pull_all(adapter)
     assert [p.cursor for p in pages[:-1]] == [None] * (len(pages) - 1)
     assert pages[-1].records == []
-    assert IncrementalCursor.decode(cursor, system="sfa").since is not None
+    assert decode_rest_cursor(cursor, where="sfa").at is not None
     assert len(ids(pages)) == 10
 
 
@@ -133,10 +133,10 @@ def test_full_pull_ignores_the_cursor(make_adapter: AdapterFactory) -> None:
 
 
 def test_a_foreign_cursor_is_a_clear_error(make_adapter: AdapterFactory) -> None:
-    """A cursor written by another adapter names the fix (a full pull)."""
-    with pytest.raises(AdapterError, match="not a REST cursor") as caught:
+    """A cursor written by another adapter names the fix (a cursor reset)."""
+    with pytest.raises(CursorError, match="not a rest adapter cursor") as caught:
         list(make_adapter(FakeSfa()).pull("persons", "sha=abc;line=3"))
-    assert "--full" in (caught.value.hint or "")
+    assert "connector cursors reset" in (caught.value.hint or "")
 
 
 def test_epoch_millisecond_timestamps_are_read(make_adapter: AdapterFactory) -> None:
