@@ -234,6 +234,13 @@ class CsvAdapter:
 
 
 def _export_files(spec: CsvReadSettings) -> list[Path]:
+    """The export files to read; an inbox folder may be empty, a file must exist."""
     if spec.path.is_dir():
         return list_inbox(spec.path, spec.pattern)
-    return [spec.path] if spec.path.exists() else []
+    if not spec.path.exists():
+        raise ConfigError(
+            f"export file {spec.path} does not exist",
+            hint="export the file again, or fix its path in the config",
+            context={"file": str(spec.path)},
+        )
+    return [spec.path]

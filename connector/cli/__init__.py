@@ -86,11 +86,10 @@ def _root(
 
 def report_error(error: ConnectorError) -> None:
     """Print a connector error as the one-line-per-problem form users read."""
-    from rich.console import Console
-
+    from connector.cli.console import make_console
     from connector.logging import scrub
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = make_console(stderr=True)
     problems = error.problems if isinstance(error, ConfigError) else []
     if problems:
         for line in problems:
@@ -127,12 +126,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report_store_failure(exc: Exception) -> None:
     """A store failure outside the store's own handlers: one line, no SQL."""
-    from rich.console import Console
-
+    from connector.cli.console import make_console
     from connector.logging import scrub
 
     origin = getattr(exc, "orig", None) or exc.__class__.__name__
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
+    make_console(stderr=True).print(
         f"error: state store failed: {scrub(str(origin))} (hint: check "
         "state.url; `connector status` shows whether the store opens)",
         markup=False,

@@ -7,9 +7,9 @@ from typing import Any
 
 import typer
 from pydantic import BaseModel, SecretStr
-from rich.console import Console
 
 from connector.app import App
+from connector.cli.console import make_console
 from connector.cli.context import load_app
 from connector.config import is_secret_path
 from connector.logging import MASK
@@ -78,7 +78,7 @@ def check(ctx: typer.Context) -> None:
 
     connector = load_app(ctx)
     config = effective_config(connector)
-    Console().print_json(json.dumps(config, ensure_ascii=False))
+    make_console().print_json(json.dumps(config, ensure_ascii=False))
     for line in origin_lines(connector, config):
         typer.echo(line, err=True)
     problems = path_problems(connector)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from connector.app import App, System
+from connector.cli.console import make_console
 from connector.cli.context import load_app
 from connector.csvout import FormulaSafeWriter, write_csv_file
 from connector.errors import RecordInvalidError, UsageError
@@ -138,7 +138,7 @@ def scan(
         connector.close()
     clusters = cluster(people, match_rules)
     by_key = dict(people)
-    console = Console()
+    console = make_console()
     table = Table(title=f"Duplicate clusters in {source}")
     for column in ("cluster", "records", "survivor", "name", "email", "company"):
         table.add_column(column)

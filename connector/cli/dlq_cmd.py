@@ -6,10 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection
 
+from connector.cli.console import make_console
 from connector.cli.context import check_flow, load_app
 from connector.errors import UsageError
 from connector.logging import scrub
@@ -65,7 +65,7 @@ def list_(
             row["status"],
             scrub(row["error"])[:300],
         )
-    Console().print(table)
+    make_console().print(table)
 
 
 def _refuse_unknown(conn: Connection, ids: list[int]) -> None:

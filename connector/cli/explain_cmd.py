@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Connection, func, select
 
+from connector.cli.console import make_console
 from connector.cli.context import load_app
 from connector.errors import RecordInvalidError, UsageError
 from connector.qualification import explain as explain_rules
@@ -70,7 +71,7 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
     """Show a person's links, stage history and the origin of every written field."""
     connector = load_app(ctx, read_only=True)
     tz_name, tz = _time_zone(connector.mappings_dir)
-    console = Console()
+    console = make_console()
     with connector.store.read() as conn:
         canonical = _find_canonical(conn, key)
         if canonical is None:
@@ -86,7 +87,7 @@ def explain(ctx: typer.Context, key: KeyArg) -> None:
         ).all()
         history = events.stage_history(conn, canonical_id=canonical)
         writes = provenance.field_history(conn, canonical_id=canonical)
-    console.print(f"[bold]person {canonical}[/]  (times in {tz_name})")
+    console.print(Text(f"person {canonical}", style="bold"), f" (times in {tz_name})")
     if person is not None:
         data = person._mapping
         console.print(
@@ -184,7 +185,7 @@ def qualify(
                 table.add_row(
                     result.rule, "pass" if result.passed else "FAIL", result.detail
                 )
-            Console().print(table)
+            make_console().print(table)
             verdict = all(r.passed for r in results)
             typer.echo("qualified: goes to sales" if verdict else "not qualified")
             raise typer.Exit(0 if verdict else 1)

@@ -77,7 +77,7 @@ class RichProgress:
 
     def __init__(self, console: Console) -> None:
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(),
             TextColumn("{task.fields[percent]}"),
             TextColumn("{task.fields[records]} records"),

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from sqlalchemy import Connection, func, select
 
 from connector.app import App
+from connector.cli.console import make_console
 from connector.cli.context import load_app
 from connector.errors import UsageError
 from connector.reports import sla_output
@@ -199,7 +200,7 @@ def funnel(
             compare=compare,
         )
     if fmt is Format.table:
-        Console().print(funnel_tables(report, lang.value))
+        make_console().print(funnel_tables(report, lang.value))
     elif fmt is Format.csv:
         # A BOM so that Excel, which Japanese teams open CSV with, reads UTF-8.
         _emit("\ufeff" + to_csv(report, lang.value), output)
@@ -249,7 +250,7 @@ def sla(
 
 def _render(renderable: RenderableType) -> str:
     """A rich renderable as the text a terminal of the current width shows."""
-    console = Console(highlight=False)
+    console = make_console()
     with console.capture() as capture:
         console.print(renderable)
     return capture.get()
@@ -352,4 +353,4 @@ def plan(
     if fmt is SimpleFormat.json:
         _emit(plan_json(result) + "\n", None)
     else:
-        Console().print(plan_table(result, lang.value))
+        make_console().print(plan_table(result, lang.value))

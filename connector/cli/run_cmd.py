@@ -8,9 +8,9 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from connector.cli.console import make_console
 from connector.cli.context import load_app
 from connector.daemon import Daemon
 from connector.status import collect_status, health_path, read_health
@@ -85,7 +85,7 @@ def status(
 
 
 def _print(data: dict[str, Any]) -> None:
-    console = Console(highlight=False)
+    console = make_console()
     table = Table(show_header=True)
     for column in ("flow", "schedule", "last run", "counts", "cursors", "dead letters"):
         table.add_column(column)

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from connector.cli.console import make_console
 from connector.cli.context import check_flow, load_app
 from connector.logging import scrub
 from connector.store.runs import recent_runs
@@ -64,7 +64,7 @@ def runs(
             ", ".join(f"{k}={v}" for k, v in sorted(row["counts"].items())) or "-",
             scrub(row["error"] or "")[:200],
         )
-    Console(highlight=False).print(table)
+    make_console().print(table)
 
 
 def _took(started: datetime, ended: datetime | None) -> str:

@@ -11,8 +11,10 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from connector.app import App
+from connector.cli.console import make_console
 from connector.cli.context import check_flow, load_app
 from connector.cli.progress_view import progress_display
 from connector.errors import UsageError
@@ -68,7 +70,7 @@ def print_summary(summary: RunSummary, *, as_json: bool = False) -> None:
             )
         )
         return
-    console = Console()
+    console = make_console()
     title = f"{summary.flow} ({summary.mode}{', dry run' if summary.dry_run else ''})"
     table = Table(title=title, show_header=True)
     table.add_column("count")
@@ -79,7 +81,9 @@ def print_summary(summary: RunSummary, *, as_json: bool = False) -> None:
     console.print(_headline(summary), markup=False)
     for sample in summary.samples:
         _print_sample(console, sample)
-    console.print(f"status: [bold]{summary.status}[/]  run: {summary.run_id}")
+    console.print(
+        Text.assemble("status: ", (summary.status, "bold"), f"  run: {summary.run_id}")
+    )
     if summary.message:
         console.print(summary.message, markup=False)
     if summary.dead_lettered:
@@ -260,7 +264,7 @@ def backfill(
     app = load_app(ctx)
     received: list[int] = []
     try:
-        with progress_display(Console(stderr=True)) as listener:
+        with progress_display(make_console(stderr=True)) as listener:
             summary = _run_leased(
                 app,
                 flow,

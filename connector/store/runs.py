@@ -30,14 +30,31 @@ def start_run(
     mapping_version: str | None = None,
     holder: str | None = None,
 ) -> str:
-    """Record that a run began; return its id (also the log's ``run_id``)."""
+    """Record that a run began; return its id (also the log's ``run_id``).
+
+    With ``holder`` (the flow's lease is held) no other run of the flow can be
+    alive, so one still marked running was killed or crashed: it is closed as
+    ``interrupted`` instead of showing ``running`` forever.
+    """
     run_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    if holder is not None:
+        conn.execute(
+            update(runs)
+            .where(runs.c.flow == flow, runs.c.status == "running")
+            .values(
+                status="interrupted",
+                ended_at=now,
+                error="the process ended before this run finished (killed or "
+                "crashed); what it committed is kept and the next run resumed",
+            )
+        )
     conn.execute(
         insert(runs).values(
             id=run_id,
             flow=flow,
             mode=mode,
-            started_at=datetime.now(UTC),
+            started_at=now,
             status="running",
             counts="{}",
             mapping_version=mapping_version,

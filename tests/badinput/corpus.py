@@ -170,11 +170,10 @@ def allowed_keys(case: Case, base: Baseline) -> dict[str, set[str]]:
     return {"sfa_import_leads.csv": sfa, "ma_import_outcomes.csv": ma}
 
 
-def sfa_twins_of(project: Path, allowed: dict[str, set[str]]) -> set[str]:
-    """SFA ids this run linked to a spoiled MA record (a lead it created anew)."""
+def sfa_twins_of(project: Path, ma: set[str]) -> set[str]:
+    """SFA ids this run linked to the MA records ``ma`` (a lead it created anew)."""
     path = project / "state" / "connector.db"
-    ma = allowed.get("ma_import_outcomes.csv", set())
-    if not ma or not path.exists():
+    if not path.exists():
         return set()
     with sqlite3.connect(path) as db:
         links = db.execute(
@@ -231,8 +230,14 @@ def judge(case: Case, base: Baseline, folder: Path) -> Outcome:
             return Outcome("loses", f"sync {flow} refused the whole input", text)
     text = "\n".join(log)
     allowed = allowed_keys(case, base) if case.expect != "same" else {}
-    if allowed:
-        allowed["sfa_import_leads.csv"] |= sfa_twins_of(project, allowed)
+    # targets[0] is the spoiled record itself; the rest share its e-mail.
+    spoiled_ma = {i for kind, i in case.targets if kind == "ma"}
+    if case.targets and case.targets[0][0] != "ma":
+        spoiled_ma = set()
+    if allowed and spoiled_ma:
+        # A spoiled MA record may get a lead of its own; an MA record that is
+        # only the twin of a spoiled SFA row may not (that lead is a duplicate).
+        allowed["sfa_import_leads.csv"] |= sfa_twins_of(project, spoiled_ma)
     problems = compare(read_outputs(project), base.after["outcomes"], allowed)
     if problems:
         return Outcome("loses", "; ".join(problems[:5]), text)

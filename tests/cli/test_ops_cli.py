@@ -56,9 +56,9 @@ def test_help_and_version_import_neither_sqlalchemy_nor_the_store(flag: str) -> 
         if m.split(".")[0] == "sqlalchemy"
         or m.startswith(("connector.store", "connector.flows", "connector.reports"))
     ]
+    # What is imported is the guard; the time it takes is a benchmark's business
+    # (a timed assertion fails on a loaded machine, not on slow code).
     assert heavy == []
-    assert isinstance(data["seconds"], float)
-    assert data["seconds"] < 0.5
 
 
 def test_version_prints_the_package_version() -> None:

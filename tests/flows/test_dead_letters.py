@@ -6,6 +6,7 @@ A person handles parked ones with ``connector dlq list/retry/drop``.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,13 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from adapters.protocol import Record
 from connector.cli import main
+from connector.flows.records_io import (
+    MAX_KEPT_CHARS,
+    record_from_payload,
+    record_payload,
+)
 from connector.store import schema
 from tests.flows.harness import Wired, WiredApp, make_project, seed_contacts, sfa_leads
 
@@ -121,3 +128,22 @@ def test_retry_release_park_and_cli(
     assert "1 dead letter(s) dropped" in _dlq(config, capsys, "drop", str(letter["id"]))
     assert _dlq(config, capsys, "list", "--json") == []
     app.close()
+
+
+def test_a_huge_field_is_kept_cut_and_the_record_is_not_replayed() -> None:
+    """A 10 MB cell costs kilobytes in the store, and is never replayed cut."""
+    record = Record(
+        system="ma",
+        entity="persons",
+        id="1",
+        fields={"email": "a@example.jp", "notes": "x" * 10_000_000},
+    )
+    payload = record_payload(record)
+    kept = payload["record"]["fields"]
+    assert kept["email"] == "a@example.jp"
+    assert len(kept["notes"]) < 3_000
+    assert "10,000,000 characters" in kept["notes"]
+    assert payload["cut_fields"] == {"notes": 10_000_000}
+    assert record_from_payload(payload) is None
+    small = record_payload(replace(record, fields={"notes": "x" * MAX_KEPT_CHARS}))
+    assert record_from_payload(small) is not None

@@ -86,6 +86,18 @@ def test_check_live_lists_unmapped_and_exits_1(
     assert "mapped value '失注' is not among the live values of sfa.フェーズ" in out
 
 
+def test_check_live_with_an_export_missing_says_so_and_exits_1(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing MA export is an unreadable source, not "nothing to compare"."""
+    (config.parent / "ma.csv").unlink()
+    assert main(["--config", str(config), "mappings", "check", "--live"]) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "ma.csv does not exist" in out
+    assert "0 unreadable" not in out
+
+
 def test_suggest_write_then_check_still_reports(
     config: Path, mapping_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

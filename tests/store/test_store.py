@@ -144,6 +144,23 @@ def test_runs_record_last_run_per_flow(store: StateStore) -> None:
     assert last["handoff"]["ended_at"].tzinfo is not None
 
 
+def test_a_run_left_running_is_closed_by_the_next_leased_run(
+    store: StateStore,
+) -> None:
+    """A run killed with -9 stays 'running' until the next leased run closes it."""
+    with store.transaction() as conn:
+        killed = runs.start_run(conn, "handoff", "sync", holder="cli-1")
+        other_flow = runs.start_run(conn, "outcomes", "sync", holder="cli-1")
+    with store.transaction() as conn:
+        runs.start_run(conn, "handoff", "sync", holder="cli-2")
+    with store.read() as conn:
+        by_id = {r["id"]: r for r in runs.recent_runs(conn)}
+    assert by_id[killed]["status"] == "interrupted"
+    assert "killed or crashed" in by_id[killed]["error"]
+    assert by_id[killed]["ended_at"] is not None
+    assert by_id[other_flow]["status"] == "running"
+
+
 def test_stage_events_keep_order(store: StateStore) -> None:
     """Stage history comes back oldest first with aware timestamps."""
     t0 = datetime(2026, 10, 1, tzinfo=UTC)
