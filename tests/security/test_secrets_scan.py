@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -52,69 +50,24 @@ def _forms(secret: str, user: str | None = None) -> set[str]:
 
 
 class _EchoingSfa:
-    """FakeSfa over loopback HTTP; a write naming "reject" gets an echoing 422."""
+    """FakeSfa's handler; a write naming "reject" gets a 422 echoing the request."""
 
     def __init__(self, fake: sfa_fake.FakeSfa) -> None:
         self.fake = fake
         self.echoed = 0
-        outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                request = httpx.Request(
-                    self.command,
-                    f"http://sfa.test{self.path}",
-                    headers=dict(self.headers.items()),
-                    content=body,
-                )
-                if self.command != "GET" and b"reject" in body:
-                    outer.echoed += 1
-                    response = httpx.Response(
-                        422,
-                        json={
-                            "error": "unprocessable",
-                            "request": {
-                                "url": self.path,
-                                "headers": dict(self.headers.items()),
-                            },
-                        },
-                    )
-                else:
-                    response = outer.fake.handler(request)
-                content = response.read()
-                self.send_response(response.status_code)
-                for name, value in response.headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            do_GET = do_POST = do_PATCH = do_PUT = _serve
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> _EchoingSfa:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer like the SFA, echoing URL and headers into a refusal."""
+        if request.method != "GET" and b"reject" in request.content:
+            self.echoed += 1
+            echoed = {
+                "url": request.url.raw_path.decode(),
+                "headers": dict(request.headers),
+            }
+            return httpx.Response(
+                422, json={"error": "unprocessable", "request": echoed}
+            )
+        return self.fake.handler(request)
 
 
 AUTH = {
@@ -139,7 +92,11 @@ def world(
     monkeypatch.setattr(sfa_fake, "API_KEY", SFA_CANARY)
     hubspot = FakeHubSpot(token=HS_CANARY)
     sfa = sfa_fake.FakeSfa(auth=kind)  # type: ignore[arg-type]
-    with FakeHubSpotServer(hubspot) as hs_server, _EchoingSfa(sfa) as sfa_server:
+    echoing = _EchoingSfa(sfa)
+    with (
+        FakeHubSpotServer(hubspot) as hs_server,
+        FakeHubSpotServer(echoing) as sfa_server,  # type: ignore[arg-type]
+    ):
         config = make_project(tmp_path, hs_token=HS_CANARY, upsert=False)
         text = config.read_text(encoding="utf-8")
         text = text.replace("https://sfa.test", sfa_server.url)
@@ -173,7 +130,7 @@ def world(
                 "lifecyclestage": "marketingqualifiedlead",
             },
         )
-        yield config, sfa_server
+        yield config, echoing
 
 
 def test_no_output_holds_any_encoding_of_a_secret(
