@@ -286,16 +286,13 @@ def health_path(app: App) -> Path:
 
 def _private_temp_dir() -> Path:
     """``<tmp>/connector-<uid>``, made 0700 and refused if someone else owns it."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    folder = Path(tempfile.gettempdir()) / f"connector-{uid}"
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = Path(tempfile.gettempdir()) / f"connector-{uid or 0}"
     with contextlib.suppress(FileExistsError):
         folder.mkdir(mode=0o700)
     info = folder.lstat()
-    if (
-        stat.S_ISLNK(info.st_mode)
-        or not stat.S_ISDIR(info.st_mode)
-        or (hasattr(os, "getuid") and info.st_uid != uid)
-    ):
+    theirs = uid is not None and info.st_uid != uid
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or theirs:
         raise ConfigError(
             f"{folder} is not a folder of this user's: the health record is not "
             "kept there",

@@ -35,7 +35,7 @@ def emails_in(values: Iterable[object]) -> set[str]:
     found: set[str] = set()
     for value in values:
         if isinstance(value, str) and "@" in value:
-            found.update(_fold(m) for m in _EMAIL.findall(_fold(value)))
+            found.update(_EMAIL.findall(_fold(value)))
     return found
 
 

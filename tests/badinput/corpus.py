@@ -132,22 +132,35 @@ def read_outputs(project: Path) -> Rows:
     return rows
 
 
-def baseline(folder: Path) -> Baseline:
-    """Run the clean example once; remember its outputs and identity groups."""
-    project = make_project(folder)
+def run_flows_cleanly(project: Path, what: str) -> dict[str, Rows]:
+    """Sync both flows of a run that must succeed; the outputs after each flow."""
     after: dict[str, Rows] = {}
     for flow in ("handoff", "outcomes"):
         code, output = run_cli(project, "sync", flow)
         if code != 0:
-            raise AssertionError(f"the clean run of {flow} failed:\n{output}")
+            raise AssertionError(f"the {what} run of {flow} failed:\n{output}")
         after[flow] = read_outputs(project)
-    base = Baseline(after)
-    with sqlite3.connect(project / "state" / "connector.db") as db:
-        links = db.execute(
+    return after
+
+
+def identities(project: Path) -> list[tuple[str, str, str, str]]:
+    """(system, entity, external id, canonical id) of every identity link."""
+    path = project / "state" / "connector.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as db:
+        return db.execute(
             "select system, entity, external_id, canonical_id from identities"
         ).fetchall()
+
+
+def baseline(folder: Path) -> Baseline:
+    """Run the clean example once; remember its outputs and identity groups."""
+    project = make_project(folder)
+    after = run_flows_cleanly(project, "clean")
+    base = Baseline(after)
     members: dict[str, set[Target]] = {}
-    for system, entity, external, canonical in links:
+    for system, entity, external, canonical in identities(project):
         kind = "deal" if entity == "deals" else system
         members.setdefault(canonical, set()).add((kind, external))
     for group in members.values():
@@ -172,14 +185,9 @@ def allowed_keys(case: Case, base: Baseline) -> dict[str, set[str]]:
 
 def sfa_twins_of(project: Path, ma: set[str]) -> set[str]:
     """SFA ids this run linked to the MA records ``ma`` (a lead it created anew)."""
-    path = project / "state" / "connector.db"
-    if not path.exists():
-        return set()
-    with sqlite3.connect(path) as db:
-        links = db.execute(
-            "select system, external_id, canonical_id from identities "
-            "where entity = 'persons'"
-        ).fetchall()
+    links = [
+        (s, e, c) for s, entity, e, c in identities(project) if entity == "persons"
+    ]
     spoiled = {c for system, external, c in links if system == "ma" and external in ma}
     return {e for system, e, c in links if system == "sfa" and c in spoiled}
 
@@ -279,11 +287,7 @@ def _reference_outputs(case: Case, folder: Path) -> Rows:
     folder.mkdir()
     project = make_project(folder)
     case.reference(project)
-    for flow in ("handoff", "outcomes"):
-        code, output = run_cli(project, "sync", flow)
-        if code != 0:
-            raise AssertionError(f"the reference run of {flow} failed:\n{output}")
-    return read_outputs(project)
+    return run_flows_cleanly(project, "reference")["outcomes"]
 
 
 def table(outcomes: dict[str, Outcome]) -> str:

@@ -136,11 +136,8 @@ def test_unreadable_health_record_is_reported(tmp_path: Path) -> None:
     assert not check.healthy
 
 
-def test_default_health_file_is_per_config(
-    make_app: AppFactory, tmp_path: Path
-) -> None:
-    """Without daemon.health_file the record sits in the temp folder, per config."""
-    app = make_app(extra="")
+def _without_health_file(app: App) -> None:
+    """The app as configured without daemon.health_file (the default path)."""
     object.__setattr__(
         app,
         "settings",
@@ -150,6 +147,14 @@ def test_default_health_file_is_per_config(
             }
         ),
     )
+
+
+def test_default_health_file_is_per_config(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Without daemon.health_file the record sits in the temp folder, per config."""
+    app = make_app(extra="")
+    _without_health_file(app)
     first = health_path(app)
     assert first.name.startswith("health-")
     assert first.parent.name == f"connector-{os.getuid()}"
@@ -167,15 +172,7 @@ def test_a_planted_health_folder_is_refused(
     (shared / f"connector-{os.getuid()}").symlink_to(tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(shared))
     app = make_app(extra="")
-    object.__setattr__(
-        app,
-        "settings",
-        app.settings.model_copy(
-            update={
-                "daemon": app.settings.daemon.model_copy(update={"health_file": None})
-            }
-        ),
-    )
+    _without_health_file(app)
     with pytest.raises(ConfigError, match="not a folder of this user's"):
         health_path(app)
 
