@@ -10,6 +10,7 @@ from adapters.protocol import Page, PushOutcome, Record
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
 from connector.flows.context import FlowContext
+from connector.flows.keys import row_key
 from connector.flows.records_io import (
     record_from_payload,
     record_payload,
@@ -61,7 +62,7 @@ def dead_letter_rows(ctx: FlowContext, batch: Batch, page: Page, system: str) ->
         DEAD_LETTERED.labels(ctx.flow, system, "unreadable", "malformed_row").inc()
         ctx.log.warning("row_unreadable", location=error.location, reason=error.reason)
         batch.dead_letter(
-            key=f"{system}:row:{error.location}",
+            key=row_key(system, error.location),
             system=system,
             entity="rows",
             kind="unreadable",

@@ -20,7 +20,6 @@ from adapters.protocol import Adapter, Page, Record
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
 from connector.flows.common import (
-    already_there,
     cursor_source,
     dead_letter_invalid,
     dead_letter_rows,
@@ -43,8 +42,9 @@ from connector.flows.pipeline import (
     admitted,
     link_resolution,
     prepare_page,
+    refused_payload,
+    unchanged,
 )
-from connector.flows.push import invalid_reason
 from connector.flows.resolve import Resolver
 from connector.flows.sfa_people import refresh_sfa_people
 from connector.flows.unreadable_twins import UnreadableTwins
@@ -271,6 +271,7 @@ def _prepare(
     ma: Adapter,
     twins: UnreadableTwins | None = None,
 ) -> PendingLead | Skip:
+    """The lead one MA person makes, or why it makes none."""
     record = entry.record
     key = _key(record)
     if (skip := admitted(ctx, batch, entry, key)) is not None:
@@ -279,56 +280,16 @@ def _prepare(
     if person is None or resolution is None:
         return HANDLED
     canonical = resolution.canonical_id
-    link_resolution(batch, entry)
-    if record.merged_ids:
-        merged = list(record.merged_ids)
-        batch.do(
-            partial(
-                apply_merge,
-                ctx=ctx,
-                system="ma",
-                entity="persons",
-                survivor_id=record.id,
-                merged_ids=merged,
-            )
-        )
-    row = reads.person(conn, canonical)
-    previous = stage_of_row(row)
-    if person.stage is not None and person.stage != previous:
-        batch.stage_event(
-            system="ma",
-            entity="persons",
-            record_id=record.id,
-            canonical_id=canonical,
-            from_stage=previous,
-            to_stage=person.stage,
-            occurred_at=record.updated_at,
-        )
-    reached_mql = person.stage is not None and (person.stage.rank or 0) >= (
-        Stage.MQL.rank or 0
-    )
-    batch.person(canonical, person, reached_mql=reached_mql)
-    batch.snapshot("ma", "persons", record.id, record.fields, record.updated_at)
+    row = _remember_person(ctx, conn, batch, entry, person, canonical, reads)
     native, failed = _judge(ctx, rule, person, record, ma)
     if failed:
         _not_qualified(ctx, batch, key, record, failed)
         return HANDLED
-    sfa_ids = reads.person_ids(conn, canonical, "sfa")
-    if not sfa_ids and ctx.dry_run:
-        # A dry run commits no links: those it made itself live in the resolver.
-        sfa_ids = resolver.pending_ids(canonical, "sfa")
-    target = sfa_ids[0] if sfa_ids else None
+    target = _sfa_target(ctx, conn, resolver, reads, canonical)
     if target is None and twins and (where := twins.row_of(person)):
         _hold_for_unreadable_twin(ctx, batch, key, record, where)
         return HANDLED
-    current: dict[str, Any] | None = None
-    current_updated = None
-    if target is not None:
-        found = reads.snapshot(conn, "sfa", "persons", target)
-        if found is None and ctx.dry_run:
-            found = ctx.dry_snapshots.get(("sfa", "persons", target))
-        if found is not None:
-            current, current_updated = found
+    current, current_updated = _target_values(ctx, conn, reads, target)
     outgoing = replace(
         person,
         attributes={
@@ -344,16 +305,9 @@ def _prepare(
         canonical_updated_at=person.updated_at,
         current_updated_at=current_updated,
     )
-    problem = invalid_reason(fields, email_field=None) or _email_problem(person)
-    if problem is not None:
-        dead_letter_invalid(
-            ctx,
-            batch,
-            key,
-            record,
-            RecordInvalidError(problem, context={"reason": "invalid_payload"}),
-        )
-        return HANDLED
+    refused = refused_payload(ctx, batch, key, record, fields, _email_problem(person))
+    if refused is not None:
+        return refused
     # The fingerprint is of everything the record says, not of the part the
     # target lacks: that part shrinks as twins fill the lead, and a replay must
     # find an unchanged record unchanged whatever its twins did since.
@@ -371,14 +325,85 @@ def _prepare(
         digest,
         handed_off_before=bool(row and row.get("handed_off_at")),
         target=target,
-        unchanged=(
-            not fields
-            or known.get(key, ("", None))[0] == digest
-            or already_there(fields, current)
-        ),
+        unchanged=unchanged(fields, digest, known.get(key, ("", None))[0], current),
         twins=[],
         current=current,
     )
+
+
+def _remember_person(
+    ctx: FlowContext,
+    conn: Connection,
+    batch: Batch,
+    entry: Resolved,
+    person: Person,
+    canonical: str,
+    reads: PageReads,
+) -> Mapping[str, Any] | None:
+    """Record what the MA person says (links, merges, stage, values) in the state.
+
+    Done whether or not the person qualifies: reports and later matches need
+    every person marketing has. Returns the canonical person's stored row as it
+    was before this record.
+    """
+    record = entry.record
+    link_resolution(batch, entry)
+    if record.merged_ids:
+        batch.do(
+            partial(
+                apply_merge,
+                ctx=ctx,
+                system="ma",
+                entity="persons",
+                survivor_id=record.id,
+                merged_ids=list(record.merged_ids),
+            )
+        )
+    row = reads.person(conn, canonical)
+    previous = stage_of_row(row)
+    if person.stage is not None and person.stage != previous:
+        batch.stage_event(
+            system="ma",
+            entity="persons",
+            record_id=record.id,
+            canonical_id=canonical,
+            from_stage=previous,
+            to_stage=person.stage,
+            occurred_at=record.updated_at,
+        )
+    reached_mql = (person.stage is not None) and (
+        (person.stage.rank or 0) >= (Stage.MQL.rank or 0)
+    )
+    batch.person(canonical, person, reached_mql=reached_mql)
+    batch.snapshot("ma", "persons", record.id, record.fields, record.updated_at)
+    return row
+
+
+def _sfa_target(
+    ctx: FlowContext,
+    conn: Connection,
+    resolver: Resolver,
+    reads: PageReads,
+    canonical: str,
+) -> str | None:
+    """The SFA lead this person already is, if sales has one."""
+    sfa_ids = reads.person_ids(conn, canonical, "sfa")
+    if not sfa_ids and ctx.dry_run:
+        # A dry run commits no links: those it made itself live in the resolver.
+        sfa_ids = resolver.pending_ids(canonical, "sfa")
+    return sfa_ids[0] if sfa_ids else None
+
+
+def _target_values(
+    ctx: FlowContext, conn: Connection, reads: PageReads, target: str | None
+) -> tuple[dict[str, Any] | None, datetime | None]:
+    """The SFA lead's last known native values and their time (None: new lead)."""
+    if target is None:
+        return None, None
+    found = reads.snapshot(conn, "sfa", "persons", target)
+    if found is None and ctx.dry_run:
+        found = ctx.dry_snapshots.get(("sfa", "persons", target))
+    return found if found is not None else (None, None)
 
 
 def _hold_for_unreadable_twin(

@@ -3,14 +3,15 @@
 Keys are stored, so their spelling is part of the state format: build them only
 here. ``ma:<id>`` is an MA person, ``sfa:<id>`` an SFA person seen for identity,
 ``sfa:<entity>:<id>`` an SFA lead or deal read for outcomes, and
-``<source>->ma:<id>`` the MA write an SFA record makes.
+``<source>->ma:<id>`` the MA write an SFA record makes, and ``<system>:row:<where>``
+a row that could not be read at all (it has no id to name it by).
 """
 
 from __future__ import annotations
 
 from adapters.protocol import Entity
 
-__all__ = ["outcome_key", "record_key", "source_of", "writeback_key"]
+__all__ = ["outcome_key", "record_key", "row_key", "source_of", "writeback_key"]
 
 
 def record_key(system: str, record_id: str, entity: Entity | None = None) -> str:
@@ -33,3 +34,8 @@ def source_of(key: str) -> str:
 def writeback_key(key: str) -> str:
     """The key of the SFA-id write-back onto the MA person keyed ``key``."""
     return f"{key}:writeback"
+
+
+def row_key(system: str, location: str) -> str:
+    """The key of an unreadable row: ``sfa:row:sfa_leads.csv:4``."""
+    return f"{system}:row:{location}"

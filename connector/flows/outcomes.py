@@ -18,12 +18,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.protocol import Adapter, Entity, Page, Record, WriteOp
-from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
 from connector.flows.common import (
-    already_there,
     cursor_source,
-    dead_letter_invalid,
     dead_letter_rejected,
     dead_letter_rows,
     in_window,
@@ -42,8 +39,10 @@ from connector.flows.pipeline import (
     admitted,
     link_resolution,
     prepare_page,
+    refused_payload,
+    unchanged,
 )
-from connector.flows.push import invalid_reason, push_isolating
+from connector.flows.push import push_isolating
 from connector.flows.resolve import Resolver
 from connector.matching import Matcher, load_match_rules
 from connector.metrics import RECORDS_PUSHED
@@ -154,22 +153,20 @@ def _prepare(
     stages: dict[str, Stage],
     state: PageState,
 ) -> _Outcome | Skip:
+    """The MA person update one SFA lead or deal makes, or why it makes none."""
     record = entry.record
     key = _key(record)
     if (skip := admitted(ctx, batch, entry, key)) is not None:
         return skip
-    deal, person, resolution = entry.deal, entry.person, entry.resolution
-    if deal is not None:
-        stage, reason = deal.stage, deal.stage_reason
-    elif person is not None:
-        stage, reason = person.stage, person.stage_reason
-    else:
+    said = _stage_said(entry)
+    if said is None:
         return HANDLED
+    stage, reason = said
     canonical = entry.canonical
-    if deal is not None:
-        _track_deal(batch, deal, canonical, state)
+    if entry.deal is not None:
+        _track_deal(batch, entry.deal, canonical, state)
     batch.snapshot("sfa", record.entity, record.id, record.fields, record.updated_at)
-    if resolution is None or canonical is None:
+    if entry.resolution is None or canonical is None:
         return Skip.because(f"{record.entity}_without_person")
     link_resolution(batch, entry)
     ma_ids = state.people.person_ids(conn, canonical, "ma")
@@ -178,45 +175,21 @@ def _prepare(
     current_stage = stages.get(canonical) or stage_of_row(
         state.people.person(conn, canonical)
     )
-    if current_stage is not None and stage != current_stage:
-        move = ctx.mappings.check_move(current_stage, stage)
-        if not move.allowed:
-            # An older or lesser status (a lead still "アポ取得" after its deal
-            # was won) must not overwrite what marketing already knows.
-            ctx.log.info(
-                "backward_move_blocked",
-                key=key,
-                current=current_stage.value,
-                new=stage.value,
-            )
-            return Skip.because("backward_moves_blocked")
+    if _moves_backward(ctx, key, current_stage, stage):
+        return Skip.because("backward_moves_blocked")
     moves = _plan_moves(ctx, current_stage, stage, reason)
     final = moves[-1][1] if moves else current_stage or stage
     stages[canonical] = final
-    attributes: dict[str, Any] = {
-        "canonical_stage": stage.value,
-        "outcome": outcome_of(stage),
-        "sfa_stage": str(
-            record.fields.get(ctx.mappings.stage_field("sfa", record.entity) or "", "")
-        ),
-    }
-    if deal is not None:
-        attributes["deal_name"] = deal.name
-        attributes["close_date"] = deal.close_date
-        attributes["amount_won"] = deal.amount if stage is Stage.WON else None
-        attributes["deal_amount"] = deal.amount
-    if stage is Stage.LOST:
-        attributes["loss_reason"] = reason
-    if stage is Stage.REJECTED:
-        attributes["rejected_reason"] = reason
     ma_id = ma_ids[0]
-    known_values = state.people.snapshot(conn, "ma", "persons", ma_id)
-    current, current_updated = known_values or (None, None)
+    current, current_updated = state.people.snapshot(conn, "ma", "persons", ma_id) or (
+        None,
+        None,
+    )
     outgoing = Person(
         source=SourceRef("ma", ma_id),
         stage=final,
         stage_reason=reason,
-        attributes=attributes,
+        attributes=_attributes(ctx, record, entry.deal, stage, reason),
         updated_at=record.updated_at,
     )
     fields = ctx.mappings.to_native(
@@ -228,6 +201,13 @@ def _prepare(
         current_updated_at=current_updated,
     )
     fields = {k: v for k, v in fields.items() if v is not None}
+    if (refused := refused_payload(ctx, batch, key, record, fields)) is not None:
+        return refused
+    write_key = out_key(record, ma_id)
+    digest = fingerprints.fingerprint(fields)
+    known = state.fingerprints.get(write_key)
+    if unchanged(fields, digest, known[0] if known else None, current):
+        return Skip.because("unchanged")
     # Some systems (HubSpot) silently keep a later lifecycle stage; a recycle
     # says it moves back so such an adapter forces the move.
     backward = (
@@ -235,25 +215,6 @@ def _prepare(
         and final.rank is not None
         and final.is_backward_from(current_stage)
     )
-    write_key = out_key(record, ma_id)
-    problem = invalid_reason(fields, email_field=None)
-    if problem is not None:
-        dead_letter_invalid(
-            ctx,
-            batch,
-            key,
-            record,
-            RecordInvalidError(problem, context={"reason": "invalid_payload"}),
-        )
-        return HANDLED
-    digest = fingerprints.fingerprint(fields)
-    known = state.fingerprints.get(write_key)
-    if (
-        not fields
-        or (known is not None and known[0] == digest)
-        or already_there(fields, current)
-    ):
-        return Skip.because("unchanged")
     return _Outcome(
         write_key,
         record,
@@ -266,6 +227,59 @@ def _prepare(
         current,
         allow_backward=backward,
     )
+
+
+def _stage_said(entry: Resolved) -> tuple[Stage | None, str | None] | None:
+    """The stage and reason the deal (or else the lead) gives; None: neither."""
+    if entry.deal is not None:
+        return entry.deal.stage, entry.deal.stage_reason
+    if entry.person is not None:
+        return entry.person.stage, entry.person.stage_reason
+    return None
+
+
+def _moves_backward(
+    ctx: FlowContext, key: str, current: Stage | None, stage: Stage
+) -> bool:
+    """Whether moving from ``current`` to ``stage`` is a move the mapping forbids.
+
+    An older or lesser status (a lead still "アポ取得" after its deal was won)
+    must not overwrite what marketing already knows.
+    """
+    if current is None or stage == current:
+        return False
+    if ctx.mappings.check_move(current, stage).allowed:
+        return False
+    ctx.log.info(
+        "backward_move_blocked", key=key, current=current.value, new=stage.value
+    )
+    return True
+
+
+def _attributes(
+    ctx: FlowContext,
+    record: Record,
+    deal: Deal | None,
+    stage: Stage,
+    reason: str | None,
+) -> dict[str, Any]:
+    """The outcome values marketing gets: stage, won/lost, amounts, reasons."""
+    stage_field = ctx.mappings.stage_field("sfa", record.entity) or ""
+    attributes: dict[str, Any] = {
+        "canonical_stage": stage.value,
+        "outcome": outcome_of(stage),
+        "sfa_stage": str(record.fields.get(stage_field, "")),
+    }
+    if deal is not None:
+        attributes["deal_name"] = deal.name
+        attributes["close_date"] = deal.close_date
+        attributes["amount_won"] = deal.amount if stage is Stage.WON else None
+        attributes["deal_amount"] = deal.amount
+    if stage is Stage.LOST:
+        attributes["loss_reason"] = reason
+    if stage is Stage.REJECTED:
+        attributes["rejected_reason"] = reason
+    return attributes
 
 
 def _key(record: Record) -> str:

@@ -10,19 +10,29 @@ that failed mapping is dead-lettered, one deleted in the source is passed over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from adapters.protocol import Record
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
-from connector.flows.common import dead_letter_invalid
+from connector.flows.common import already_there, dead_letter_invalid
 from connector.flows.context import FlowContext
+from connector.flows.push import invalid_reason
 from connector.flows.resolve import Resolution
 from connector.records import Deal, Person
 
-__all__ = ["HANDLED", "Resolved", "Skip", "admitted", "link_resolution", "prepare_page"]
+__all__ = [
+    "HANDLED",
+    "Resolved",
+    "Skip",
+    "admitted",
+    "link_resolution",
+    "prepare_page",
+    "refused_payload",
+    "unchanged",
+]
 
 T = TypeVar("T")
 
@@ -110,3 +120,34 @@ def link_resolution(batch: Batch, entry: Resolved) -> None:
         resolution.rule,
         resolution.score,
     )
+
+
+def refused_payload(
+    ctx: FlowContext,
+    batch: Batch,
+    key: str,
+    record: Record,
+    fields: Mapping[str, Any],
+    problem: str | None = None,
+) -> Skip | None:
+    """Dead-letter a payload that must not be sent; None when it may go.
+
+    ``problem`` is a flow's own objection, checked after the generic ones
+    (a field too large for any target, control characters).
+    """
+    problem = invalid_reason(fields, email_field=None) or problem
+    if problem is None:
+        return None
+    error = RecordInvalidError(problem, context={"reason": "invalid_payload"})
+    dead_letter_invalid(ctx, batch, key, record, error)
+    return HANDLED
+
+
+def unchanged(
+    fields: Mapping[str, Any],
+    digest: str,
+    known: str | None,
+    current: Mapping[str, Any] | None,
+) -> bool:
+    """Whether a write would change nothing: empty, sent before, or already there."""
+    return not fields or known == digest or already_there(fields, current)
