@@ -194,6 +194,11 @@ class FlowSettings(BaseModel):
     it, so a create whose answer was lost, retried or replayed after a crash,
     finds the lead it made instead of making a second one. Without it a create is
     an upsert on the e-mail, where the SFA has an upsert endpoint."""
+    unidentified_sfa_hold_hours: int = Field(default=24, ge=0, le=24 * 30)
+    """Handoff only: how long new leads wait while an SFA row that could not be
+    read names no one (no legible e-mail, an id never seen), since any of them
+    may be that row's person. The row's dead letter says so; fixing or
+    discarding it releases them at once. 0 creates them without waiting."""
 
     @field_validator("schedule")
     @classmethod

@@ -28,7 +28,7 @@ import structlog
 
 from adapters.csv.inbox import archive_file, file_digest, list_inbox
 from adapters.csv.ledger import FileLedger
-from adapters.csv.scan import scan_file
+from adapters.csv.scan import MAX_UNREAD_IDS, scan_file, unread_ids
 from adapters.csv.settings import CsvReadSettings
 from adapters.cursor import VersionedCursor, Watermark, decode_cursor
 from adapters.protocol import Cursor, Entity, Page
@@ -41,6 +41,27 @@ log = structlog.get_logger(__name__)
 CURSOR_KIND = "csv"
 
 _LEGACY_KEYS = frozenset({"sha", "line", "updated", "done", "rows", "floor"})
+
+
+class _Unread:
+    """The ids of rows that could not be read, carried in the cursor.
+
+    The watermark moves past an unreadable row's time without it; these ids
+    let its fixed version through the "older than the cursor" filter. An id is
+    dropped once a clean row with it was read (or the bound is reached).
+    """
+
+    def __init__(self, stored: object, delimiter: str) -> None:
+        self.ids = {str(i) for i in stored} if isinstance(stored, list) else set()
+        self.delimiter = delimiter
+
+    def frozen(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def update(self, records: list[Any], errors: list[Any]) -> list[str]:
+        self.ids -= {r.id for r in records}
+        self.ids |= unread_ids(errors, self.delimiter)
+        return sorted(self.ids)[:MAX_UNREAD_IDS]
 
 
 def load_cursor(cursor: Cursor | None, *, where: str) -> dict[str, Any]:
@@ -80,6 +101,7 @@ def pull_file(
     skip_through = int(state.get("line", 0)) if same_file else 0
     newest = _time(state.get("updated"))
     since = newest if spec.skip_older and not same_file else None
+    unread = _Unread(state.get("unread"), spec.delimiter)
     for chunk in scan_file(
         system,
         entity,
@@ -89,11 +111,18 @@ def pull_file(
         since=since,
         newest=newest,
         expected=expected,
+        unread=unread.frozen(),
     ):
         unchanged = same_file and chunk.line == skip_through
         if chunk.eof and unchanged and not (chunk.records or chunk.errors):
             return  # nothing new since the cursor: no page, no cursor move
-        cursor = {"sha": digest, "line": chunk.line, "updated": _iso(chunk.newest)}
+        cursor: dict[str, Any] = {
+            "sha": digest,
+            "line": chunk.line,
+            "updated": _iso(chunk.newest),
+        }
+        if ids := unread.update(chunk.records, chunk.errors):
+            cursor["unread"] = ids
         yield Page(chunk.records, _dump(cursor), chunk.errors)
 
 
@@ -130,6 +159,7 @@ def pull_inbox(
     ]
     files.sort(key=lambda item: item[1] != current)  # stable: name order otherwise
     seen = {done.sha for done in remembered}
+    unread = _Unread(None if full else state.get("unread"), spec.delimiter)
     yielded = False
     for path, sha in files:
         if sha in seen:
@@ -152,6 +182,7 @@ def pull_inbox(
             since=floor if spec.skip_older else None,
             newest=newest,
             expected=expected,
+            unread=unread.frozen(),
         ):
             newest = chunk.newest
             if chunk.eof:
@@ -169,6 +200,8 @@ def pull_inbox(
                 "updated": _iso(newest),
                 **at,
             }
+            if ids := unread.update(chunk.records, chunk.errors):
+                cursor["unread"] = ids
             yield Page(chunk.records, _dump(cursor), chunk.errors)
             yielded = True
     if not yielded and finished and ledger is not None:

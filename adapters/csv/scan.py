@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -70,13 +70,16 @@ def scan_file(
     since: datetime | None = None,
     newest: datetime | None = None,
     expected: tuple[str, ...] = (),
+    unread: frozenset[str] = frozenset(),
 ) -> Iterator[Chunk]:
     """Yield chunks of at most ``spec.page_size`` results, the last one with eof.
 
     Lines up to ``skip_through`` were read before and are skipped. Rows updated
     before ``since`` are dropped (counted, not returned); rows without a time
-    always pass, as they cannot be placed. ``expected`` are the columns the
-    field mappings read (see :func:`~adapters.csv.reader.read_rows`).
+    always pass, as they cannot be placed, and so do rows whose id is in
+    ``unread`` (a row that could not be read before: the cursor moved past its
+    time without it, so its fix must not be skipped as old). ``expected`` are
+    the columns the field mappings read (see :func:`~adapters.csv.reader.read_rows`).
 
     Raises:
         ConfigError: the file cannot be opened or lacks a configured column.
@@ -114,7 +117,12 @@ def scan_file(
         )
         if isinstance(parsed, RowError):
             chunk.errors.append(parsed)
-        elif since is None or parsed.updated_at is None or parsed.updated_at >= since:
+        elif (
+            since is None
+            or parsed.updated_at is None
+            or parsed.updated_at >= since
+            or (unread and parsed.id in unread)
+        ):
             chunk.records.append(parsed)
             stamp = parsed.updated_at
             if stamp is not None and stamp > horizon:
@@ -203,3 +211,25 @@ def _line_of(item: CsvRow | RowError) -> int:
     if isinstance(item, CsvRow):
         return item.line
     return int(item.location.rsplit(":", 1)[1])
+
+
+MAX_UNREAD_IDS = 2_000
+"""Bound on the ids a cursor keeps of unreadable rows (a file of garbage must not
+grow the cursor without end); beyond it, a fixed row older than the cursor waits
+for a backfill, as before."""
+
+
+def unread_ids(errors: Iterable[RowError], delimiter: str) -> set[str]:
+    """What may be the ids of rows that could not be read: their short cells.
+
+    The id column of a broken row cannot be trusted (a row with too few or too
+    many columns), so every short cell is kept; a clean row with one of these
+    ids is then read even if older than the cursor, which costs a re-read at most.
+    """
+    found: set[str] = set()
+    for error in errors:
+        for cell in error.raw.split(delimiter)[:40]:
+            cleaned = clean_id(cell.strip().strip('"'))
+            if cleaned and len(cleaned) <= 64:
+                found.add(cleaned)
+    return found

@@ -70,6 +70,7 @@ class Batch:
         reason: str,
         error: str,
         payload: Mapping[str, Any],
+        waiting: bool = False,
     ) -> None:
         """Dead-letter one record (its row is updated if it failed before)."""
         self.writes.append(
@@ -84,6 +85,7 @@ class Batch:
                 payload=payload,
                 run_id=self.run_id,
                 max_attempts=self.max_attempts,
+                waiting=waiting,
             )
         )
 

@@ -73,9 +73,18 @@ def dead_letter_rows(ctx: FlowContext, batch: Batch, page: Page, system: str) ->
 
 
 def dead_letter_invalid(
-    ctx: FlowContext, batch: Batch, key: str, record: Record, exc: RecordInvalidError
+    ctx: FlowContext,
+    batch: Batch,
+    key: str,
+    record: Record,
+    exc: RecordInvalidError,
+    *,
+    waiting: bool = False,
 ) -> None:
-    """Dead-letter a record that failed mapping or validation, with its reason."""
+    """Dead-letter a record that failed mapping or validation, with its reason.
+
+    ``waiting``: the record is held, not broken; it is retried on every run.
+    """
     reason = str(exc.context.get("reason", "invalid_value"))
     ctx.summary.counts["invalid"] += 1
     ctx.summary.counts[f"invalid:{reason}"] += 1
@@ -95,6 +104,7 @@ def dead_letter_invalid(
         reason=reason,
         error=f"{where}{exc.one_line()}",
         payload=record_payload(record),
+        waiting=waiting,
     )
 
 

@@ -47,7 +47,7 @@ from connector.flows.pipeline import (
 )
 from connector.flows.resolve import Resolver
 from connector.flows.sfa_people import refresh_sfa_people
-from connector.flows.unreadable_twins import UnreadableTwins
+from connector.flows.unreadable_twins import Hold, UnreadableTwins
 from connector.matching import Matcher, load_match_rules
 from connector.qualification import (
     Qualification,
@@ -86,7 +86,13 @@ def run_handoff(ctx: FlowContext) -> None:
             # only then: a run with nothing to hand off asks the SFA nothing.
             refresh_sfa_people(ctx, sfa, resolver)
             with app.store.read() as conn:
-                twins = UnreadableTwins.load(conn, ctx.flow)
+                twins = UnreadableTwins.load(
+                    conn,
+                    ctx.flow,
+                    hold_unidentified=timedelta(
+                        hours=ctx.settings.unidentified_sfa_hold_hours
+                    ),
+                )
         _handle_page(ctx, page, source, resolver, rule, ma, sfa, twins)
         if ctx.stop.is_set():
             ctx.summary.status = "stopped"
@@ -286,8 +292,8 @@ def _prepare(
         _not_qualified(ctx, batch, key, record, failed)
         return HANDLED
     target = _sfa_target(ctx, conn, resolver, reads, canonical)
-    if target is None and twins and (where := twins.row_of(person)):
-        _hold_for_unreadable_twin(ctx, batch, key, record, where)
+    if target is None and twins and (hold := twins.row_of(person)):
+        _hold_for_unreadable_twin(ctx, batch, key, record, hold)
         return HANDLED
     current, current_updated = _target_values(ctx, conn, reads, target)
     outgoing = replace(
@@ -407,22 +413,28 @@ def _target_values(
 
 
 def _hold_for_unreadable_twin(
-    ctx: FlowContext, batch: Batch, key: str, record: Record, where: str
+    ctx: FlowContext, batch: Batch, key: str, record: Record, hold: Hold
 ) -> None:
     """Dead-letter a new lead that may be the person of an unreadable SFA row."""
-    dead_letter_invalid(
-        ctx,
-        batch,
-        key,
-        record,
-        RecordInvalidError(
-            f"not created: sales may already have this person in {where}, "
+    if hold.unidentified:
+        hours = ctx.settings.unidentified_sfa_hold_hours
+        error = RecordInvalidError(
+            f"not created yet: {hold.where} in the SFA could not be read and names "
+            "no one, so sales may already have this person there",
+            hint=f"fix {hold.where} in the SFA, or discard its dead letter "
+            "(`connector dlq list`); held leads are then linked or created on the "
+            f"next sync, and created anyway {hours} h after the row was first seen",
+            context={"reason": "sfa_row_unidentified"},
+        )
+    else:
+        error = RecordInvalidError(
+            f"not created: sales may already have this person in {hold.where}, "
             "which could not be read",
-            hint=f"fix {where} in the SFA (see `connector dlq list`); the lead is "
-            "then linked to it, or created, on the next sync",
+            hint=f"fix {hold.where} in the SFA (see `connector dlq list`); the lead "
+            "is then linked to it, or created, on the next sync",
             context={"reason": "sfa_twin_unreadable"},
-        ),
-    )
+        )
+    dead_letter_invalid(ctx, batch, key, record, error, waiting=True)
 
 
 def _email_problem(person: Person) -> str | None:

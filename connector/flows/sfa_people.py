@@ -21,6 +21,7 @@ from connector.flows.common import (
 from connector.flows.context import FlowContext
 from connector.flows.keys import record_key
 from connector.flows.resolve import Resolver
+from connector.flows.unreadable_twins import letters_fixed_by
 
 __all__ = ["refresh_sfa_people"]
 
@@ -37,6 +38,7 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
             ctx.app.store.read() as conn,
             resolver.preloaded(conn, "sfa", "persons", [r.id for r in page.records]),
         ):
+            clean: list[str] = []
             for record in page.records:
                 ctx.summary.counts["sfa_people_seen"] += 1
                 key = record_key("sfa", record.id)
@@ -45,6 +47,7 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
                 except RecordInvalidError as exc:
                     dead_letter_invalid(ctx, batch, key, record, exc)
                     continue
+                clean.append(record.id)
                 resolution = resolver.resolve(conn, "sfa", "persons", record.id, person)
                 canonical = resolution.canonical_id
                 if resolution.rule != "identity_map":
@@ -68,6 +71,10 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
                         dict(record.fields),
                         record.updated_at,
                     )
+            # A row or record that failed before and now reads cleanly is fixed.
+            for fixed in letters_fixed_by(conn, ctx.flow, clean):
+                ctx.summary.counts["sfa_rows_fixed"] += 1
+                batch.release(fixed)
         if page.cursor is not None:
             batch.cursor(source, page.cursor)
         ctx.commit(batch)

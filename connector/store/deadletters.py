@@ -57,6 +57,9 @@ class DeadLetterWrite:
     payload: Mapping[str, Any]
     run_id: str | None = None
     max_attempts: int = 5
+    waiting: bool = False
+    """Not a failure but a wait (a lead held for an unreadable SFA row): due on
+    every run, never parked, so it goes as soon as the reason to wait is gone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,7 @@ def _failed(
         and prior.run_id == change.run_id
     )
     attempts = 1 if prior is None else prior.attempts + (0 if again else 1)
-    parked = attempts >= change.max_attempts
+    parked = attempts >= change.max_attempts and not change.waiting
     body = json.dumps(
         dict(change.payload), ensure_ascii=False, default=str, sort_keys=True
     )
@@ -185,7 +188,9 @@ def _failed(
         "status": "parked" if parked else "pending",
         "first_seen": row.first_seen,
         "last_seen": now,
-        "next_attempt_at": None if parked else now + _backoff(attempts),
+        "next_attempt_at": (
+            None if parked else now if change.waiting else now + _backoff(attempts)
+        ),
         "run_id": change.run_id,
     }
 
@@ -316,11 +321,17 @@ def count_dead_letters(conn: Connection) -> dict[str, dict[str, int]]:
 
 def open_payloads(
     conn: Connection, *, flow: str, system: str
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """(record key, error, payload) of every dead letter of ``system`` in ``flow``."""
+) -> list[tuple[str, str, dict[str, Any], datetime]]:
+    """(key, error, payload, first seen) of ``system``'s dead letters in ``flow``."""
     rows = conn.execute(
         select(
-            dead_letters.c.record_key, dead_letters.c.error, dead_letters.c.payload
+            dead_letters.c.record_key,
+            dead_letters.c.error,
+            dead_letters.c.payload,
+            dead_letters.c.first_seen,
         ).where(dead_letters.c.flow == flow, dead_letters.c.system == system)
     )
-    return [(key, error, json.loads(payload)) for key, error, payload in rows]
+    return [
+        (key, error, json.loads(payload), first_seen)
+        for key, error, payload, first_seen in rows
+    ]

@@ -88,9 +88,10 @@ CASES = [
     Case(
         "sfa-lead-too-few-columns",
         edit_line(LEADS, LEAD_ROW, lambda t: t.split(",", 3)[0] + ",x\n"),
-        "dead_letter",
+        "held",
         targets_of(LEADS, LEAD_ROW),
         f"sfa_leads.csv:{LEAD_ROW}",
+        restores=(LEADS,),
     ),
     Case(
         "sfa-lead-bad-byte",

@@ -206,3 +206,43 @@ def test_an_unreadable_date_names_the_record_id(tmp_path: Path) -> None:
     )
     assert isinstance(error, RowError)
     assert "D-2" in error.reason
+
+
+def test_a_fixed_row_older_than_the_cursor_is_read(tmp_path: Path) -> None:
+    """The cursor moved past a broken row's time; its fix must not be skipped.
+
+    The re-exported file keeps the row's old date (the admin fixed the file,
+    not the record), yet the fixed row is read once, and its id then leaves
+    the cursor: a later export skips it as old again.
+    """
+    lines = _rows(5)
+    good = lines[1]
+    lines[1] = "2,x\r\n"  # only the id is legible
+    lines[4] = "5,n5,株式会社5,2026-10-09\r\n"
+    path = tmp_path / "sfa.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    adapter = _adapter(path)
+    first = _pull(adapter)
+    assert [e.location for p in first for e in p.errors] == ["sfa.csv:3"]
+    cursor = first[-1].cursor
+    lines[1] = good
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    second = _pull(adapter, cursor)
+    assert [r.id for p in second for r in p.records] == ["2", "5"]
+    lines.append("6,n6,株式会社6,2026-10-10\r\n")
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    third = _pull(adapter, second[-1].cursor)
+    assert [r.id for p in third for r in p.records] == ["5", "6"]
+
+
+def test_without_unreadable_rows_old_rows_stay_skipped(tmp_path: Path) -> None:
+    """The control: a re-export reads nothing older than the cursor."""
+    lines = _rows(5)
+    lines[4] = "5,n5,株式会社5,2026-10-09\r\n"
+    path = tmp_path / "sfa.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    adapter = _adapter(path)
+    cursor = _pull(adapter)[-1].cursor
+    lines[1] = "2,changed,株式会社2,2026-10-01\r\n"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    assert [r.id for p in _pull(adapter, cursor) for r in p.records] == ["5"]
