@@ -24,6 +24,7 @@ __all__ = [
     "AdapterFactory",
     "Capabilities",
     "CheckResult",
+    "ColumnCheckingAdapter",
     "Cursor",
     "Entity",
     "FileLedger",
@@ -182,6 +183,8 @@ class Capabilities:
         setup: the adapter is a :class:`SetupAdapter` (``connector setup``).
         files: it reads inbox files and remembers them in a :class:`FileLedger`.
         webhooks: the system can push change notifications to the connector.
+        column_check: it is a :class:`ColumnCheckingAdapter`: told which columns
+            the mappings read, it stops a file whose header misspells one.
     """
 
     pull: frozenset[Entity] = frozenset()
@@ -194,6 +197,7 @@ class Capabilities:
     setup: bool = False
     files: bool = False
     webhooks: bool = False
+    column_check: bool = False
 
     @classmethod
     def of(
@@ -325,6 +329,19 @@ class SetupAdapter(Adapter, Protocol):
 
         Idempotent: what exists is left alone. ``dry_run`` changes nothing.
         """
+        ...
+
+
+@runtime_checkable
+class ColumnCheckingAdapter(Adapter, Protocol):
+    """An adapter that checks an export's header against the mapped columns.
+
+    Declared with ``Capabilities.column_check``; the contract suite checks the
+    two agree. The app calls it once the adapter is built.
+    """
+
+    def expect_columns(self, entity: Entity, columns: tuple[str, ...]) -> None:
+        """Name the columns the field mappings read from ``entity``'s records."""
         ...
 
 

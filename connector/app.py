@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import httpx
 
-from adapters.protocol import Adapter
+from adapters.protocol import ENTITIES, Adapter, ColumnCheckingAdapter
 from connector.config import Settings, load_settings
 from connector.registry import build_adapter
 from connector.store import StateStore
@@ -88,12 +88,14 @@ class App:
     def _expect_mapped_columns(self, system: System, adapter: Adapter) -> None:
         """Tell a file adapter which columns the field mappings read.
 
-        Only adapters that check headers (CSV) take this; broken mapping files
-        are left for the flows to report, so nothing is expected then.
+        Only adapters that declare ``column_check`` (CSV) take this; broken
+        mapping files are left for the flows to report, so nothing is expected
+        then.
         """
-        expect = getattr(adapter, "expect_columns", None)
-        if expect is None:
+        if not adapter.capabilities().column_check:
             return
+        if not isinstance(adapter, ColumnCheckingAdapter):
+            raise TypeError(f"{system}: declares column_check without expect_columns")
         from connector.errors import MappingError
         from connector.mapping import load_mappings
 
@@ -101,8 +103,9 @@ class App:
             mappings = load_mappings(self.mappings_dir)
         except MappingError:
             return
-        for entity in ("persons", "deals", "activities", "campaigns"):
-            expect(entity, tuple(mappings.native_fields(system, entity)))
+        for entity in ENTITIES:
+            columns = tuple(mappings.native_fields(system, entity))
+            adapter.expect_columns(entity, columns)
 
     @property
     def mappings_dir(self) -> Path:

@@ -198,6 +198,7 @@ class CsvAdapter:
             deletes=any(r.deleted_column for r in reads.values()),
             merges=any(r.merged_ids_column for r in reads.values()),
             files=True,
+            column_check=True,
         )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:

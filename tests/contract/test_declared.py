@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.protocol import ENTITIES, Adapter, SetupAdapter
+from adapters.protocol import ENTITIES, Adapter, ColumnCheckingAdapter, SetupAdapter
 from connector.errors import ConnectorError
 from tests.contract.target import Target
 
@@ -20,6 +20,12 @@ def test_setup_capability_matches_the_method(target: Target) -> None:
     """Declaring setup means having setup(); not declaring it means not having it."""
     declared = target.adapter.capabilities().setup
     assert declared == isinstance(target.adapter, SetupAdapter)
+
+
+def test_column_check_capability_matches_the_method(target: Target) -> None:
+    """Declaring column_check means having expect_columns(), and the reverse."""
+    declared = target.adapter.capabilities().column_check
+    assert declared == isinstance(target.adapter, ColumnCheckingAdapter)
 
 
 def test_activities_capability_matches_activities_for(target: Target) -> None:
