@@ -96,6 +96,7 @@ class _NormaliseModel(BaseModel):
     model_config = _FORBID
 
     default_region: str = Field("JP", min_length=2, max_length=2)
+    other_regions: list[str] = Field(default_factory=lambda: ["US"])
     plus_addressing: list[str] = Field(default_factory=lambda: ["*"])
     dots_ignored: list[str] = Field(default_factory=lambda: ["gmail.com"])
     domain_aliases: dict[str, str] = Field(
@@ -129,12 +130,7 @@ class _RuleModel(BaseModel):
                 "candidates are not all pairs"
             )
         for block in self.blocking:
-            for part in block.split("+"):
-                if part not in KEY_KINDS:
-                    raise ValueError(
-                        f"blocking key {block!r}: unknown part {part!r}; use one "
-                        f"or more of {', '.join(KEY_KINDS)} joined by '+'"
-                    )
+            _check_block(block)
         for where in (self.require, self.veto):
             for feature, threshold in where.items():
                 if not 0.0 <= threshold <= 1.0:
@@ -151,12 +147,49 @@ class _SurvivorshipModel(BaseModel):
     source_priority: list[str] = Field(default_factory=list)
 
 
+_DEFAULT_MODEL_BLOCKING = (
+    "email",
+    "phone",
+    "name",
+    "local",
+    "company+name_token",
+    "name_joined+company_head",
+    "company_stem+name_token",
+)
+
+
+class _ModelSection(BaseModel):
+    model_config = _FORBID
+
+    threshold: float = Field(0.9, gt=0.0, lt=1.0)
+    blocking: list[str] = Field(default_factory=lambda: list(_DEFAULT_MODEL_BLOCKING))
+
+    @model_validator(mode="after")
+    def _check(self) -> _ModelSection:
+        if not self.blocking:
+            raise ValueError("the model needs at least one blocking key")
+        for block in self.blocking:
+            _check_block(block)
+        return self
+
+
+def _check_block(block: str) -> None:
+    for part in block.split("+"):
+        if part not in KEY_KINDS:
+            raise ValueError(
+                f"blocking key {block!r}: unknown part {part!r}; use one "
+                f"or more of {', '.join(KEY_KINDS)} joined by '+'"
+            )
+
+
 class _MatchingFile(BaseModel):
     model_config = _FORBID
 
     version: Literal[1] = 1
+    scan_method: Literal["rules", "model"] = "rules"
     max_block_size: int = Field(500, ge=2)
     normalise: _NormaliseModel = Field(default_factory=_NormaliseModel)
+    model: _ModelSection = Field(default_factory=_ModelSection)
     rules: list[_RuleModel] = Field(min_length=1)
     survivorship: _SurvivorshipModel = Field(default_factory=_SurvivorshipModel)
 
@@ -202,6 +235,7 @@ class MatchRules:
 
     rules: tuple[Rule, ...]
     region: str = "JP"
+    other_regions: tuple[str, ...] = ("US",)
     email: EmailPolicy = _DEFAULT_POLICY
     free_mail: frozenset[str] = frozenset()
     generic_locals: frozenset[str] = frozenset()
@@ -210,6 +244,11 @@ class MatchRules:
     survivorship: str = "most_recent"
     source_priority: tuple[str, ...] = ()
     source: str = "<defaults>"
+    scan_method: str = "rules"
+    model_threshold: float = 0.9
+    model_blocking: tuple[tuple[str, ...], ...] = tuple(
+        tuple(block.split("+")) for block in _DEFAULT_MODEL_BLOCKING
+    )
 
     @property
     def counts_names(self) -> bool:
@@ -273,6 +312,7 @@ def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
             for rule in model.rules
         ),
         region=norm.default_region.upper(),
+        other_regions=tuple(r.upper() for r in norm.other_regions),
         email=EmailPolicy(
             plus_domains=frozenset(lower),
             dot_domains=frozenset(d.lower() for d in norm.dots_ignored),
@@ -287,6 +327,9 @@ def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
         survivorship=model.survivorship.strategy,
         source_priority=tuple(model.survivorship.source_priority),
         source=source,
+        scan_method=model.scan_method,
+        model_threshold=model.model.threshold,
+        model_blocking=tuple(tuple(b.split("+")) for b in model.model.blocking),
     )
 
 

@@ -16,9 +16,11 @@ from connector.matching.config import MatchRules
 from connector.matching.normalise import (
     company_key,
     domain_stem,
+    legal_form,
     name_tokens,
     normalise_email,
     normalise_phone,
+    phone_region,
 )
 from connector.records import Person
 
@@ -46,6 +48,8 @@ class Keys(NamedTuple):
         name: sorted name tokens joined by a space (order-insensitive).
         tokens: the sorted name tokens themselves.
         company: the company name without legal-form words.
+        legal: the kind of company the name declares (``kk``, ``yk``, ``llc``...),
+            which :attr:`company` drops; None when the name declares none.
     """
 
     email: str | None
@@ -56,6 +60,7 @@ class Keys(NamedTuple):
     name: str | None
     tokens: tuple[str, ...]
     company: str | None
+    legal: str | None = None
 
 
 def keys_of(
@@ -65,8 +70,13 @@ def keys_of(
     last_name: str | None,
     first_name: str | None,
     company: str | None,
+    country: str | None = None,
 ) -> Keys:
-    """Build the keys from raw field values (the batch path, without a Person)."""
+    """Build the keys from raw field values (the batch path, without a Person).
+
+    ``country`` is the record's own country, when it has one: its phone numbers
+    are read as that country writes them before the configured default region.
+    """
     local: str | None = None
     domain: str | None = None
     address: str | None = None
@@ -83,11 +93,20 @@ def keys_of(
         local=local,
         domain=domain,
         corporate=domain is not None and domain not in rules.free_mail,
-        phone=normalise_phone(phone, rules.region),
+        phone=_phone_key(rules, phone, country),
         name=name,
         tokens=tokens,
         company=company_key(company, rules.legal_forms),
+        legal=legal_form(company),
     )
+
+
+def _phone_key(rules: MatchRules, phone: str | None, country: str | None) -> str | None:
+    own = phone_region(country) if country else None
+    if own is None or own == rules.region:
+        return normalise_phone(phone, rules.region, rules.other_regions)
+    others = (rules.region, *(r for r in rules.other_regions if r != own))
+    return normalise_phone(phone, own, others)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -108,7 +127,13 @@ def person_keys(person: Person, rules: MatchRules) -> Keys:
         person.last_name,
         person.first_name,
         person.company,
+        _country(person),
     )
+
+
+def _country(person: Person) -> str | None:
+    value = person.attributes.get("country")
+    return value if isinstance(value, str) else None
 
 
 def _name_joined(keys: Keys) -> tuple[str, ...]:

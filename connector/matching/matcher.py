@@ -21,7 +21,7 @@ from connector.records import Person
 
 __all__ = ["STORED_KINDS", "Matcher", "keys_from_stored"]
 
-STORED_KINDS = ("email", "phone", "name", "company")
+STORED_KINDS = ("email", "phone", "name", "company", "legal")
 """The normalised values persisted per person; every other key derives from them."""
 
 _Bucket = str | list[str]
@@ -175,6 +175,7 @@ class Matcher:
             "phone": keys.phone,
             "name": keys.name,
             "company": keys.company,
+            "legal": keys.legal,
         }
         return {kind: value for kind, value in values.items() if value}
 
@@ -230,4 +231,5 @@ def keys_from_stored(rules: MatchRules, stored: Mapping[str, str]) -> Keys:
         name=name or None,
         tokens=tuple(name.split(" ")) if name else (),
         company=stored.get("company") or None,
+        legal=stored.get("legal") or None,
     )

@@ -24,9 +24,11 @@ __all__ = [
     "company_key",
     "fold_text",
     "is_mobile",
+    "legal_form",
     "name_tokens",
     "normalise_email",
     "normalise_phone",
+    "phone_region",
 ]
 
 _SPACE = re.compile(r"\s+")
@@ -141,6 +143,63 @@ _LATIN_LEGAL_FORMS = frozenset(
     }
 )
 _NON_WORD = re.compile(r"[^\w]+")
+# L.L.C., K.K., S.A.: initials with dots are one word, or no form would match them.
+_DOTTED_INITIALS = re.compile(r"(?<![a-z])(?:[a-z]\.){2,}")
+# Abbreviations that lists and badge scanners write for one and the same word, so
+# "Carrillo Grp" and "Carrillo Group" give one key.
+_ABBREVIATIONS = {
+    "grp": "group",
+    "intl": "international",
+    "int'l": "international",
+    "mfg": "manufacturing",
+    "hldgs": "holdings",
+    "hldg": "holding",
+    "svcs": "services",
+    "svc": "service",
+    "assoc": "associates",
+    "natl": "national",
+    "bros": "brothers",
+    "tech": "technology",
+    "technologies": "technology",
+    "sys": "systems",
+}
+# Each legal form and its canonical class, which says *which* kind of company:
+# 三浦建設株式会社 and 三浦建設有限会社 share a key and differ in the class.
+_JA_FORM_CLASS = {
+    "株式会社": "kk",
+    "(株)": "kk",
+    "有限会社": "yk",
+    "(有)": "yk",
+    "合同会社": "gk",
+    "(同)": "gk",
+    "合資会社": "goshi",
+    "合名会社": "gomei",
+    "(合)": "goshi",
+    "一般社団法人": "shadan",
+    "公益社団法人": "shadan",
+    "一般財団法人": "zaidan",
+    "公益財団法人": "zaidan",
+    "特定非営利活動法人": "npo",
+    "npo法人": "npo",
+}
+_LATIN_FORM_CLASS = {
+    "inc": "inc",
+    "incorporated": "inc",
+    "corp": "corp",
+    "corporation": "corp",
+    "llc": "llc",
+    "llp": "llp",
+    "ltd": "ltd",
+    "limited": "ltd",
+    "gmbh": "gmbh",
+    "ag": "ag",
+    "kk": "kk",
+    "plc": "plc",
+    "sa": "sa",
+    "bv": "bv",
+    "pte": "pte",
+    "pty": "pty",
+}
 _LONG_JA_FORMS = tuple(f for f in _JA_LEGAL_FORMS if len(f) >= 4 and "(" not in f)
 _LONG_LATIN_FORMS = tuple(f for f in _LATIN_LEGAL_FORMS if len(f) >= 7)
 
@@ -162,11 +221,42 @@ def company_key(value: str | None, extra_forms: tuple[str, ...] = ()) -> str | N
             found = True
     if not found:
         text = _strip_misspelt_ja_form(text)
-    words = [w for w in _NON_WORD.split(text) if w and w not in _LATIN_LEGAL_FORMS]
+    words = [
+        _ABBREVIATIONS.get(w, w)
+        for w in _latin_words(text)
+        if w not in _LATIN_LEGAL_FORMS
+    ]
     if len(words) > 1 and _misspelt_latin_form(words[-1]):
         words.pop()
     key = "".join(words)
     return key or None
+
+
+def _latin_words(text: str) -> list[str]:
+    if "." in text:
+        text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+@lru_cache(maxsize=262144)
+def legal_form(value: str | None) -> str | None:
+    """The kind of company a name declares (``kk``, ``yk``, ``inc``, ``llc``...).
+
+    :func:`company_key` drops the legal form so that 株式会社サクラ meets サクラ;
+    this keeps what it dropped, because two names with one key and two different
+    forms (三浦建設株式会社 / 三浦建設有限会社, Garcia PLC / Garcia Corp) are
+    usually two companies. Several forms ("Co., Ltd.") give their classes sorted
+    and joined; a name without a form gives None (unknown, not "none").
+    """
+    if not value:
+        return None
+    text = fold_text(value)
+    classes = {kind for form, kind in _JA_FORM_CLASS.items() if form in text}
+    for word in _latin_words(text):
+        kind = _LATIN_FORM_CLASS.get(word)
+        if kind is not None:
+            classes.add(kind)
+    return "+".join(sorted(classes)) if classes else None
 
 
 def _strip_misspelt_ja_form(text: str) -> str:
@@ -283,7 +373,9 @@ def _region_prefixes(region: str) -> tuple[str, str | None]:
     return str(code), national
 
 
-def normalise_phone(value: str | None, region: str = "JP") -> str | None:
+def normalise_phone(
+    value: str | None, region: str = "JP", other_regions: tuple[str, ...] = ("US",)
+) -> str | None:
     """E.164 (``+81312345678``) for any way of writing the number, or None.
 
     03-1234-5678, (03)1234-5678, ０３１２３４５６７８ and +81 3 1234 5678 all agree.
@@ -291,6 +383,11 @@ def normalise_phone(value: str | None, region: str = "JP") -> str | None:
     and the region's country code) take a digits-only path that gives the same
     result as phonenumbers at a fraction of the cost; anything else is parsed by
     phonenumbers. Extensions (内線, ext) are not part of the key.
+
+    A number without ``+`` that lacks the region's trunk prefix is not written the
+    way that region writes its own numbers: (546) 407-4254 in a Japanese list is a
+    US number, not +81 546... So it is read in each of ``other_regions`` first and
+    the first valid reading wins; the region's own reading is the last resort.
     """
     if not value:
         return None
@@ -316,7 +413,27 @@ def normalise_phone(value: str | None, region: str = "JP") -> str | None:
         and 9 <= len(digits) - len(trunk) <= 10
     ):
         return f"+{country}{digits[len(trunk) :]}"
+    if trunk and not text.startswith("+") and not digits.startswith(trunk):
+        return _foreign_phone(text, region, other_regions)
     return _parse_phone(text, region)
+
+
+@lru_cache(maxsize=4096)
+def _foreign_phone(text: str, region: str, others: tuple[str, ...]) -> str | None:
+    # A valid number anywhere beats a merely possible one; among equals the other
+    # regions come first, since the missing trunk prefix already speaks for them.
+    regions = [other for other in others if other != region]
+    for check in (phonenumbers.is_valid_number, phonenumbers.is_possible_number):
+        for candidate in (*regions, region):
+            try:
+                number = phonenumbers.parse(text, candidate)
+            except phonenumbers.NumberParseException:
+                continue
+            if check(number):
+                return phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.E164
+                )
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -342,3 +459,47 @@ def is_mobile(e164: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
+_COUNTRY_NAMES = {
+    "japan": "JP",
+    "日本": "JP",
+    "nippon": "JP",
+    "united states": "US",
+    "united states of america": "US",
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "アメリカ": "US",
+    "米国": "US",
+    "canada": "CA",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "singapore": "SG",
+    "australia": "AU",
+    "korea": "KR",
+    "south korea": "KR",
+    "china": "CN",
+    "taiwan": "TW",
+    "hong kong": "HK",
+}
+
+
+@lru_cache(maxsize=1024)
+def phone_region(country: str | None) -> str | None:
+    """The phone region a record's country names (``Japan``, ``US``, ``日本``).
+
+    A record that says where it is reads its own numbers as that country does;
+    None when the country is blank or unknown (the configured default applies).
+    """
+    if not country:
+        return None
+    text = unicodedata.normalize("NFKC", country).strip().casefold()
+    named = _COUNTRY_NAMES.get(text)
+    if named is not None:
+        return named
+    code = text.upper()
+    if len(code) == 2 and phonenumbers.country_code_for_region(code):
+        return code
+    return None

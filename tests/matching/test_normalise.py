@@ -3,15 +3,20 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
+from connector.matching import load_match_rules
+from connector.matching.keys import keys_of
 from connector.matching.normalise import (
     EmailPolicy,
     company_key,
     fold_text,
     is_mobile,
+    legal_form,
     name_tokens,
     normalise_email,
     normalise_phone,
+    phone_region,
 )
+from tests.matching.conftest import RULES_FILE
 
 
 @pytest.mark.parametrize(
@@ -194,3 +199,65 @@ def test_legal_forms_with_one_typo_are_removed(raw: str, clean: str) -> None:
 def test_words_merely_near_a_legal_form_stay(raw: str) -> None:
     """Only a whole form at either end, one edit away, is taken for a legal form."""
     assert company_key(raw) == fold_text(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("(546) 407-4254", "+15464074254"),  # not a US area code: still US-shaped
+        ("415-555-0134", "+14155550134"),
+        ("1-415-555-0134", "+14155550134"),
+        ("03-1234-5678", "+81312345678"),
+        ("+81-3-1234-5678", "+81312345678"),
+    ],
+)
+def test_numbers_without_the_trunk_prefix_are_read_as_other_regions(
+    raw: str, e164: str
+) -> None:
+    """A Japanese list writes Japanese numbers with 0; the rest are read as US."""
+    assert normalise_phone(raw, "JP", ("US",)) == e164
+
+
+def test_a_record_with_its_own_country_reads_its_numbers_that_way() -> None:
+    """03-1234-5678 from a UK record is a London number, not a Tokyo one."""
+    rules = load_match_rules(RULES_FILE)
+    tokyo = keys_of(rules, None, "03-1234-5678", "Smith", "Ann", None)
+    london = keys_of(rules, None, "020 7946 0958", "Smith", "Ann", None, "UK")
+    assert tokyo.phone == "+81312345678"
+    assert london.phone == "+442079460958"
+    assert phone_region("日本") == "JP"
+    assert phone_region("United States") == "US"
+    assert phone_region("Atlantis") is None
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Carrillo Group", "Carrillo Grp"),
+        ("Torres L.L.C.", "Torres LLC"),
+        ("Acme Intl", "ACME International Inc."),
+    ],
+)
+def test_abbreviations_and_dotted_forms_give_one_key(left: str, right: str) -> None:
+    """Lists abbreviate; the company key does not care."""
+    assert company_key(left) == company_key(right)
+
+
+@pytest.mark.parametrize(
+    ("raw", "form"),
+    [
+        ("三浦建設株式会社", "kk"),
+        ("三浦建設有限会社", "yk"),
+        ("㈱サクラ", "kk"),
+        ("Garcia PLC", "plc"),
+        ("Garcia Corp.", "corp"),
+        ("Torres L.L.C.", "llc"),
+        ("Marufuku Trading Co., Ltd.", "ltd"),
+        ("サクラ", None),
+    ],
+)
+def test_legal_form_keeps_what_the_company_key_drops(
+    raw: str, form: str | None
+) -> None:
+    """Same key, another legal form: 三浦建設株式会社 and 三浦建設有限会社."""
+    assert legal_form(raw) == form
