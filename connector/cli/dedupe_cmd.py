@@ -1,9 +1,13 @@
-"""``connector dedupe scan|check``: duplicates inside one system, and the rules file.
+"""``connector dedupe scan|explain|check``: duplicates inside one system.
 
 ``scan`` pulls every person through the configured adapter, maps them with the
 mapping layer, clusters them with ``mappings/matching.toml`` and proposes a
 surviving record per cluster. It only reads: merging is left to the admin (or to
 the system's own merge tool), since a wrong merge cannot be undone by us.
+
+``--method model`` clusters with the Fellegi–Sunter model fitted on the records
+scanned (:mod:`connector.matching.model`); ``explain`` shows, for two records,
+each field's weight under that model.
 """
 
 from __future__ import annotations
@@ -122,21 +126,33 @@ def scan(
     ] = None,
     rules: RulesOption = None,
     show: Annotated[int, typer.Option(help="Clusters to print.")] = 20,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="rules or model (default: scan_method in matching.toml).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Cluster duplicate people in one system and propose a survivor per cluster."""
-    if source not in ("ma", "sfa"):
+    system = _system(source, "scan")
+    if method not in (None, "rules", "model"):
         raise UsageError(
-            f"--source must be ma or sfa, not {source!r}",
-            hint="connector dedupe scan --source ma",
+            f"--method must be rules or model, not {method!r}",
+            hint="connector dedupe scan --source ma --method model",
         )
-    system: System = "ma" if source == "ma" else "sfa"
     connector = load_app(ctx)
     try:
         match_rules = _rules(connector, rules)
         people, skipped = _people(connector, system)
     finally:
         connector.close()
-    clusters = cluster(people, match_rules)
+    if (method or match_rules.scan_method) == "model":
+        from connector.matching.model_batch import model_cluster
+
+        clusters = model_cluster(people, match_rules)
+    else:
+        clusters = cluster(people, match_rules)
     by_key = dict(people)
     console = make_console()
     table = Table(title=f"Duplicate clusters in {source}")
@@ -163,6 +179,64 @@ def scan(
     if output is not None:
         rows = write_clusters(output, clusters, by_key)
         typer.echo(f"wrote {rows} rows to {output}", err=True)
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="One record's id in the system.")],
+    right: Annotated[str, typer.Argument(help="The other record's id.")],
+    source: Annotated[str, typer.Option("--source", help="ma or sfa.")],
+    rules: RulesOption = None,
+) -> None:
+    """Show each field's weight for two records under the model fitted on all."""
+    from connector.matching.keys import person_keys
+    from connector.matching.model_batch import model_links
+
+    system = _system(source, "explain")
+    connector = load_app(ctx)
+    try:
+        match_rules = _rules(connector, rules)
+        people, _ = _people(connector, system)
+    finally:
+        connector.close()
+    index = {key: position for position, (key, _) in enumerate(people)}
+    for wanted in (left, right):
+        if wanted not in index:
+            raise UsageError(
+                f"no readable {source} record with id {wanted!r}",
+                hint="use the record id shown by `connector dedupe scan`",
+            )
+    keys = [person_keys(person, match_rules) for _, person in people]
+    run = model_links(keys, match_rules)
+    why = run.model.explain(keys[index[left]], keys[index[right]], run.frequencies)
+    table = Table(title=f"{left} and {right} in {source}")
+    for column in ("field", "level", "weight (bits)", "frequency (bits)"):
+        table.add_column(column)
+    table.add_row("prior", f"λ = {run.model.prior:.6f}", f"{why.prior_bits:+.2f}", "")
+    for part in why.fields:
+        table.add_row(
+            part.comparison,
+            part.level,
+            f"{part.bits:+.2f}" if part.level != "missing" else "",
+            f"{part.frequency_bits:+.2f}" if part.frequency_bits else "",
+        )
+    make_console().print(table)
+    verdict = "linked" if why.probability >= match_rules.model_threshold else "apart"
+    typer.echo(
+        f"total {why.bits:+.2f} bits, match probability {why.probability:.4f}: "
+        f"{verdict} at threshold {match_rules.model_threshold} "
+        f"(model fitted on {len(people)} records, {run.candidates} candidate pairs)"
+    )
+
+
+def _system(source: str, command: str) -> System:
+    if source not in ("ma", "sfa"):
+        raise UsageError(
+            f"--source must be ma or sfa, not {source!r}",
+            hint=f"connector dedupe {command} --source ma",
+        )
+    return "ma" if source == "ma" else "sfa"
 
 
 @app.command("check")

@@ -10,7 +10,7 @@ few.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from connector.matching.compare import Evaluator, NameCounts, compile_rules
@@ -20,7 +20,15 @@ from connector.matching.keys import Keys, block_function, person_keys
 from connector.matching.survivorship import survive
 from connector.records import Person
 
-__all__ = ["Cluster", "Link", "cluster", "cluster_keys"]
+__all__ = [
+    "Cluster",
+    "Link",
+    "assemble",
+    "blocks_of",
+    "cluster",
+    "cluster_keys",
+    "components",
+]
 
 _WINDOW = 8  # neighbours compared per member inside an oversized block
 
@@ -91,34 +99,45 @@ def cluster_keys(
     # judging it again would give the same answer at the cost of a comparison.
     rejected: set[int] = set()
     for kind in rules.block_kinds:
-        blocks: dict[int, int | list[int]] = {}
-        values_of = block_function(kind)
-        for index, person in enumerate(keys):
-            for value in values_of(person):
-                hashed = hash(value)
-                bucket = blocks.get(hashed)
-                if bucket is None:
-                    blocks[hashed] = index
-                elif isinstance(bucket, int):
-                    blocks[hashed] = [bucket, index]
-                else:
-                    bucket.append(index)
         limit = rules.name_block_limit(kind)
-        for bucket in blocks.values():
-            if isinstance(bucket, int):
-                continue
-            if limit is not None and len(bucket) > limit:
-                continue
-            if len(bucket) > cap:
-                # Whatever the block shares, name then company puts likely twins
-                # next to each other (same name, company with a typo sorts close).
-                bucket.sort(key=lambda i: (keys[i].name or "", keys[i].company or ""))
-                window = _WINDOW
-            else:
-                window = len(bucket)
+        for bucket, window in blocks_of(keys, kind, cap, limit):
             _compare_block(bucket, window, keys, judge, counts, forest, links, rejected)
-        del blocks
     return links
+
+
+def blocks_of(
+    keys: Sequence[Keys], kind: tuple[str, ...], cap: int, limit: int | None = None
+) -> Iterator[tuple[list[int], int]]:
+    """Every block of two or more records sharing a value of ``kind``, and its window.
+
+    The window is how many following members each member is compared with: all of
+    them, or, in a block larger than ``cap``, the next few after sorting by name
+    and company. Blocks above ``limit`` members are skipped.
+    """
+    blocks: dict[int, int | list[int]] = {}
+    values_of = block_function(kind)
+    for index, person in enumerate(keys):
+        for value in values_of(person):
+            hashed = hash(value)
+            bucket = blocks.get(hashed)
+            if bucket is None:
+                blocks[hashed] = index
+            elif isinstance(bucket, int):
+                blocks[hashed] = [bucket, index]
+            else:
+                bucket.append(index)
+    for bucket in blocks.values():
+        if isinstance(bucket, int):
+            continue
+        if limit is not None and len(bucket) > limit:
+            continue
+        if len(bucket) > cap:
+            # Whatever the block shares, name then company puts likely twins
+            # next to each other (same name, company with a typo sorts close).
+            bucket.sort(key=lambda i: (keys[i].name or "", keys[i].company or ""))
+            yield bucket, _WINDOW
+        else:
+            yield bucket, len(bucket)
 
 
 def _compare_block(
@@ -167,6 +186,17 @@ def cluster(
     with cycle_collector_paused():
         keys = [person_keys(person, rules) for _, person in items]
         links = cluster_keys(keys, rules)
+    return assemble(items, links, rules, singletons=singletons)
+
+
+def assemble(
+    items: Sequence[tuple[str, Person]],
+    links: Sequence[tuple[int, int, str, float]],
+    rules: MatchRules,
+    *,
+    singletons: bool = False,
+) -> list[Cluster]:
+    """Clusters from links between indexes of ``items``, with their survivors."""
     groups = components(len(items), links, singletons=singletons)
     by_root: dict[int, list[tuple[str, str, str, float]]] = {}
     root_of = {member: group[0] for group in groups for member in group}

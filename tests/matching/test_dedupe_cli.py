@@ -98,3 +98,73 @@ def test_check_lists_rules_in_order(
     """Dedupe check prints each rule, exact email first."""
     assert main(["--config", str(project / "config.toml"), "dedupe", "check"]) == 0
     assert capsys.readouterr().out.startswith("1. email: exact email")
+
+
+def test_explain_shows_each_fields_weight(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two rows of one mailbox: every field's level and weight, then the verdict."""
+    with (project / "examples" / "ma_contacts.csv").open(encoding="utf-8-sig") as f:
+        source = list(csv.DictReader(f))
+    mailboxes: dict[str, list[str]] = defaultdict(list)
+    for row in source:
+        if row["email"]:
+            mailboxes[_mailbox(row["email"])].append(row["hs_object_id"])
+    left, right = next(ids for ids in mailboxes.values() if len(ids) > 1)[:2]
+    config = str(project / "config.toml")
+    code = main(
+        ["--config", config, "dedupe", "explain", left, right, "--source", "ma"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    for field in ("prior", "email", "phone", "name", "employer"):
+        assert field in out
+    assert "match probability" in out
+    assert "linked at threshold" in out
+
+
+def test_explain_names_an_unknown_record(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id the system does not have is a one-line usage error, not a traceback."""
+    config = str(project / "config.toml")
+    code = main(
+        ["--config", config, "dedupe", "explain", "nope", "51371", "--source", "ma"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "'nope'" in err
+    assert "Traceback" not in err
+
+
+def test_scan_with_the_model_clusters_the_example_mailboxes(project: Path) -> None:
+    """--method model: every example pair of one mailbox lands in one cluster."""
+    out = project / "clusters.csv"
+    config = str(project / "config.toml")
+    code = main(
+        [
+            "--config",
+            config,
+            "dedupe",
+            "scan",
+            "--source",
+            "ma",
+            "--method",
+            "model",
+            "--output",
+            str(out),
+        ]
+    )
+    assert code == 0
+    with (project / "examples" / "ma_contacts.csv").open(encoding="utf-8-sig") as f:
+        source = list(csv.DictReader(f))
+    mailboxes: dict[str, set[str]] = defaultdict(set)
+    for row in source:
+        if row["email"]:
+            mailboxes[_mailbox(row["email"])].add(row["hs_object_id"])
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    cluster_of = {row["record_id"]: row["cluster_id"] for row in rows}
+    for ids in mailboxes.values():
+        if len(ids) > 1:
+            assert len({cluster_of.get(i) for i in ids}) == 1, ids
