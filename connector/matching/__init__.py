@@ -20,6 +20,7 @@ from connector.matching.config import (
 )
 from connector.matching.keys import Keys, person_keys
 from connector.matching.matcher import Matcher
+from connector.matching.model_batch import model_cluster
 from connector.matching.persist import forget_person, load_matcher, save_person
 from connector.matching.survivorship import survive
 
@@ -36,6 +37,7 @@ __all__ = [
     "forget_person",
     "load_match_rules",
     "load_matcher",
+    "model_cluster",
     "parse_match_rules",
     "person_keys",
     "save_person",

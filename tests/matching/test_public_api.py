@@ -19,6 +19,7 @@ def test_matching_public_names_are_pinned() -> None:
         "forget_person",
         "load_match_rules",
         "load_matcher",
+        "model_cluster",
         "parse_match_rules",
         "person_keys",
         "save_person",
