@@ -161,7 +161,7 @@ _DEFAULT_MODEL_BLOCKING = (
 class _ModelSection(BaseModel):
     model_config = _FORBID
 
-    threshold: float = Field(0.9, gt=0.0, lt=1.0)
+    threshold: float = Field(0.5, gt=0.0, lt=1.0)
     blocking: list[str] = Field(default_factory=lambda: list(_DEFAULT_MODEL_BLOCKING))
 
     @model_validator(mode="after")
@@ -245,7 +245,7 @@ class MatchRules:
     source_priority: tuple[str, ...] = ()
     source: str = "<defaults>"
     scan_method: str = "rules"
-    model_threshold: float = 0.9
+    model_threshold: float = 0.5
     model_blocking: tuple[tuple[str, ...], ...] = tuple(
         tuple(block.split("+")) for block in _DEFAULT_MODEL_BLOCKING
     )

@@ -1,142 +1,149 @@
-"""Comparison levels: how alike two people are on one field, as a small integer.
+"""Comparison levels: how alike two people are on each field, as small integers.
 
 The Fellegi–Sunter model (:mod:`connector.matching.model`) does not see
-similarities; it sees, per field, which of a few ordered levels a pair falls in
-(level 0 is the strongest agreement, the last one disagreement) and learns from
-the data how much each level says. Keeping the levels few and meaningful is what
-lets EM estimate them: "same corporate domain, another local part" is its own
-level because it is what coworkers look like, not a low e-mail similarity.
+similarities; it sees, per comparison, which of a few ordered levels a pair falls
+in (level 0 is the strongest agreement) and learns how much each level says.
+The levels are few and meaningful so that each can be estimated: "same employer,
+another mailbox at its domain" is its own level because it is what coworkers look
+like, not a low e-mail similarity.
 
-A comparison returns ``(level, value)``: the level, or :data:`NULL` when either side
-lacks the field (no evidence either way), and for exact-agreement levels the agreed
-value, whose frequency in the data adjusts the weight (a role mailbox shared by
-thirty records says less than a personal address).
+The model multiplies the comparisons' evidence as if they were independent, so
+the comparisons are cut where B2B data is *not* independent:
 
-Company, e-mail domain and city move together, so they are one comparison
-(``employer``): counted as independent evidence they would be counted three times.
+- e-mail and employer (company, legal form, e-mail domain) are one comparison,
+  ``work``: counted apart, a coworker would look like the person twice over;
+- a shared phone line means something else between two people of one employer
+  (the office's main line) than between strangers, so the phone is two
+  comparisons, one for pairs at the same employer and one for the rest, and the
+  first learns how coworkers agree from coworkers, not from random pairs.
+
+:func:`compare_all` computes a pair's whole pattern in one pass (the employer is
+needed by three comparisons and computed once) and, for exact-agreement levels,
+the agreed value, whose frequency adjusts the weight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from connector.matching import compare
 from connector.matching.keys import Keys
 from connector.matching.normalise import is_mobile
 
-__all__ = ["COMPARISONS", "NULL", "Comparison", "Level"]
+__all__ = [
+    "COMPARISONS",
+    "FIELDS",
+    "NULL",
+    "Comparison",
+    "Pattern",
+    "compare_all",
+    "field_values",
+]
 
 NULL = -1
 """Either side lacks the field: the comparison is left out of the pair's weight."""
 
-Level = tuple[int, str | None]
-"""(level, agreed value for term frequencies, or None)."""
+Pattern = tuple[int, ...]
+"""One level per comparison (:data:`NULL` where it does not apply)."""
+
+FIELDS = ("email", "phone", "name")
+"""Fields whose values are counted for term frequencies."""
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """One field's comparison: level names (strongest first) and the function.
+    """One comparison: level names (strongest first) and how to estimate them.
 
     Attributes:
         name: shown in explanations and stored with the model's weights.
         levels: a label per level, for ``dedupe explain``.
-        compare: (a, b) -> (level or NULL, agreed value or None).
-        tf_levels: levels whose weight is adjusted by the agreed value's
-            frequency (exact agreement on a common value is weak evidence).
+        tf_field: index into :data:`FIELDS` of the value exact levels agree on.
+        tf_levels: levels whose weight the agreed value's frequency adjusts;
+            level ``k`` there is value class ``k`` of the field (see
+            :func:`field_values`).
+        u_source: where non-matches' levels are learnt: ``random`` record pairs
+            (all but never one person), or ``coworkers`` (pairs at one employer
+            with different names), for a comparison that only applies there.
+        anchor: pairs that are almost surely one person *without* this
+            comparison: how matches agree here is learnt from them.
+        ordered: the levels go from more to less alike, so no level may weigh
+            more than the one before it, and the last (disagreement) never
+            counts for a match.
     """
 
     name: str
     levels: tuple[str, ...]
-    compare: Callable[[Keys, Keys], Level]
-    tf_levels: frozenset[int] = frozenset()
+    tf_field: int | None
+    tf_levels: frozenset[int]
+    u_source: Literal["random", "coworkers"]
+    anchor: Callable[[Pattern], bool]
+    ordered: bool = False
 
 
-_NONE: Level = (NULL, None)
+_WORK, _PHONE_AT_EMPLOYER, _PHONE_ELSEWHERE, _NAME = range(4)
+_EMAIL_FIELD, _PHONE_FIELD, _NAME_FIELD = range(3)
 
 
-def _email(a: Keys, b: Keys) -> Level:
-    if a.email is None or b.email is None:
-        return _NONE
-    if a.email == b.email:
-        # ``local`` is None for role mailboxes (info@, sales@): one address, many
-        # people, so agreeing on it is its own, weaker level.
-        return (0, a.email) if a.local is not None else (1, a.email)
-    if a.local is not None and a.local == b.local:
-        return 2, None  # taro.yamada@gmail.com and taro.yamada@corp.co.jp
-    if a.corporate and b.corporate and a.domain == b.domain:
-        local = compare.feature("corporate_local", a, b)
-        if local is not None and local >= 0.85:
-            return 3, None  # one work mailbox typed two ways
-        return 4, None  # coworkers: same corporate domain, another mailbox
-    return 5, None
+def _by_phone(pattern: Pattern) -> bool:
+    # A shared mobile number, or the same name on the same line.
+    for phone in (pattern[_PHONE_AT_EMPLOYER], pattern[_PHONE_ELSEWHERE]):
+        if phone == 0 or (phone == 1 and pattern[_NAME] == 0):
+            return True
+    return False
 
 
-def _phone(a: Keys, b: Keys) -> Level:
-    if a.phone is None or b.phone is None:
-        return _NONE
-    if a.phone == b.phone:
-        # A mobile number is a person's own; an office's main line is everyone's.
-        return (0, a.phone) if is_mobile(a.phone) else (1, a.phone)
-    return 2, None
+def _by_address(pattern: Pattern) -> bool:
+    return pattern[_WORK] == 0
 
 
-def _name(a: Keys, b: Keys) -> Level:
-    if a.name is None or b.name is None:
-        return _NONE
-    if a.name == b.name:
-        return 0, a.name
-    part = compare.feature("name_part", a, b)
-    if part == 1.0:
-        return 3, None  # 佐藤 against 佐藤 学: a name left half blank
-    similarity = compare.feature("name", a, b) or 0.0
-    if similarity >= 0.92:
-        return 1, None
-    if similarity >= 0.8:
-        return 2, None
-    return 4, None
+def _by_address_or_mobile(pattern: Pattern) -> bool:
+    return (
+        pattern[_WORK] == 0
+        or pattern[_PHONE_AT_EMPLOYER] == 0
+        or pattern[_PHONE_ELSEWHERE] == 0
+    )
 
 
-def _employer(a: Keys, b: Keys) -> Level:
-    same_domain = a.corporate and b.corporate and a.domain == b.domain
-    if a.company is not None and b.company is not None:
-        if a.company == b.company:
-            if a.legal is not None and b.legal is not None and a.legal != b.legal:
-                return 1, None  # 三浦建設株式会社 and 三浦建設有限会社
-            return 0, a.company
-        if (compare.feature("company", a, b) or 0.0) >= 0.88:
-            return 2, None
-    if same_domain:
-        return 3, None
-    across = compare.feature("company_domain", a, b)
-    if across is not None and across >= 0.9:
-        return 3, None  # Kohoku Kogyo West and kobayashi@kohoku-kogyo-west.jp
-    known_a = a.company is not None or (a.corporate and a.domain is not None)
-    known_b = b.company is not None or (b.corporate and b.domain is not None)
-    if known_a and known_b:
-        return 4, None
-    return _NONE
-
+_PHONE_LEVELS = ("same mobile number", "same line (office or unknown)", "different")
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
-        "email",
+        "work",
         (
             "same address",
             "same role mailbox (info@, sales@...)",
             "same personal local part, other domain",
             "same company domain, local part one slip apart",
-            "same company domain, another local part (a coworker?)",
-            "different addresses",
+            "same employer, addresses not comparable (free mail, missing)",
+            "same employer, another mailbox at its domain (a coworker?)",
+            "same company name, another legal form",
+            "different employers",
+            "different addresses, employer unknown",
         ),
-        _email,
+        _EMAIL_FIELD,
         frozenset({0, 1}),
+        "random",
+        _by_phone,
+    ),
+    Comparison(
+        "phone (same employer)",
+        _PHONE_LEVELS,
+        _PHONE_FIELD,
+        frozenset({0, 1}),
+        "coworkers",
+        _by_address,
+        ordered=True,
     ),
     Comparison(
         "phone",
-        ("same mobile number", "same line (office or unknown)", "different numbers"),
-        _phone,
+        _PHONE_LEVELS,
+        _PHONE_FIELD,
         frozenset({0, 1}),
+        "random",
+        _by_address,
+        ordered=True,
     ),
     Comparison(
         "name",
@@ -145,22 +152,109 @@ COMPARISONS: tuple[Comparison, ...] = (
             "nearly the same name (>= 0.92)",
             "similar name (>= 0.80)",
             "one side gives only one of the other's names",
+            "one name the same, the other different",
             "different names",
         ),
-        _name,
+        _NAME_FIELD,
         frozenset({0}),
-    ),
-    Comparison(
-        "employer",
-        (
-            "same company",
-            "same company name, another legal form",
-            "similar company name (>= 0.88)",
-            "same company e-mail domain",
-            "different employers",
-        ),
-        _employer,
-        frozenset({0}),
+        "random",
+        _by_address_or_mobile,
+        ordered=True,
     ),
 )
-"""The person comparisons every model uses, in the order of weight vectors."""
+"""The comparisons of every model, in the order of its weight vectors."""
+
+_SAME, _OTHER_FORM, _DIFFERENT, _UNKNOWN = range(4)
+
+
+def _employer(a: Keys, b: Keys) -> int:
+    if a.company is not None and b.company is not None:
+        if a.company == b.company:
+            if a.legal is not None and b.legal is not None and a.legal != b.legal:
+                return _OTHER_FORM  # 三浦建設株式会社 and 三浦建設有限会社
+            return _SAME
+        if (compare.feature("company", a, b) or 0.0) >= 0.88:
+            return _SAME
+    if a.corporate and b.corporate and a.domain is not None and a.domain == b.domain:
+        return _SAME
+    across = compare.feature("company_domain", a, b)
+    if across is not None and across >= 0.9:
+        return _SAME  # Kohoku Kogyo West and kobayashi@kohoku-kogyo-west.jp
+    if a.company is not None and b.company is not None:
+        return _DIFFERENT
+    return _UNKNOWN
+
+
+def _work(a: Keys, b: Keys, employer: int) -> tuple[int, str | None]:
+    if a.email is not None and b.email is not None:
+        if a.email == b.email:
+            # ``local`` is None for role mailboxes (info@, sales@): one address,
+            # many people, so agreeing on it is its own, weaker level.
+            return (0, a.email) if a.local is not None else (1, a.email)
+        if a.local is not None and a.local == b.local:
+            return 2, None  # taro.yamada@gmail.com and taro.yamada@corp.co.jp
+        if a.corporate and b.corporate and a.domain == b.domain:
+            local = compare.feature("corporate_local", a, b)
+            if local is not None and local >= 0.9:
+                return 3, None  # one work mailbox typed two ways
+            return 5, None  # another mailbox at the same company domain
+    if employer == _SAME:
+        return 4, None
+    if employer == _OTHER_FORM:
+        return 6, None
+    if employer == _DIFFERENT:
+        return 7, None
+    if a.email is not None and b.email is not None:
+        return 8, None
+    return NULL, None
+
+
+def _phone(a: Keys, b: Keys) -> tuple[int, str | None]:
+    if a.phone is None or b.phone is None:
+        return NULL, None
+    if a.phone == b.phone:
+        # A mobile number is a person's own; an office's main line is everyone's.
+        return (0, a.phone) if is_mobile(a.phone) else (1, a.phone)
+    return 2, None
+
+
+def _name(a: Keys, b: Keys) -> tuple[int, str | None]:
+    if a.name is None or b.name is None:
+        return NULL, None
+    if a.name == b.name:
+        return 0, a.name
+    if compare.feature("name_part", a, b) == 1.0:
+        return 3, None  # 佐藤 against 佐藤 学: a name left half blank
+    similarity = compare.feature("name", a, b) or 0.0
+    if similarity >= 0.92:
+        return 1, None
+    if similarity >= 0.8:
+        return 2, None
+    if not set(a.tokens).isdisjoint(b.tokens):
+        return 4, None  # 菊野 達希 and 菊野 希: one name agrees, the other not
+    return 5, None
+
+
+def compare_all(a: Keys, b: Keys) -> tuple[Pattern, tuple[str | None, ...]]:
+    """A pair's level on every comparison, and the agreed values (for TF)."""
+    employer = _employer(a, b)
+    work, address = _work(a, b, employer)
+    phone, number = _phone(a, b)
+    name, named = _name(a, b)
+    if employer in (_SAME, _OTHER_FORM):
+        # Another legal form on one record is mostly a slip (有限会社 for 株式会社)
+        # when the two share a line: for the phone, they are one employer.
+        return (work, phone, NULL, name), (address, number, None, named)
+    return (work, NULL, phone, name), (address, None, number, named)
+
+
+def field_values(keys: Keys) -> tuple[tuple[int, str] | None, ...]:
+    """Per field of :data:`FIELDS`: (value class, value) of one record, or None.
+
+    The class is the exact level agreeing on the value would reach: a personal
+    address (0) or a role mailbox (1); a mobile number (0) or another line (1).
+    """
+    email = (0 if keys.local is not None else 1, keys.email) if keys.email else None
+    phone = (0 if is_mobile(keys.phone) else 1, keys.phone) if keys.phone else None
+    name = (0, keys.name) if keys.name else None
+    return email, phone, name

@@ -1,26 +1,27 @@
 """A Fellegi–Sunter model whose weights come from the data it is run on.
 
-Each candidate pair is reduced to a *pattern*: its level on every comparison
-(:mod:`connector.matching.levels`). Under the model a pair is a match with prior
-probability ``λ``; given match status the comparisons are independent, with level
-probabilities ``m`` (among matches) and ``u`` (among non-matches). EM estimates
-λ, m and u from the pattern counts alone, with no labels: the shipped thresholds of
-a rule file are a fit to whatever data they were tuned on, these weights are a fit
-to the data at hand.
+Each pair of records is reduced to a *pattern*: its level on every comparison
+(:mod:`connector.matching.levels`). Two records are one person with prior
+probability ``λ``; given that, or given not, the comparisons are taken as
+independent, with level probabilities ``m`` (among matches) and ``u`` (among
+non-matches). A pair's weight is ``log2(λ/(1-λ)) + Σ log2(m/u)``, its match
+probability follows, and a pair is linked when that reaches the threshold.
+
+Nothing here is tuned by hand; :func:`estimate` learns λ, m and u from the records
+themselves, without labels (see there for how, and for why not EM).
 
 Why hand-written rather than splink or recordlinkage: the handoff matches one lead
-at a time against an index, in a daemon, and must give the same answer as the batch
-scan for the same pair. Both libraries score through a dataframe engine (DuckDB,
-pandas), which costs milliseconds per call and a heavy dependency in the container;
-EM over pattern counts is a few dozen lines and runs in well under a second,
-because a million candidate pairs have only a few hundred distinct patterns.
-``bench/dedupe_eval.py`` measures this model beside recordlinkage's ECM.
+at a time against an index in a long-running daemon, and must give the same
+answer as the batch scan for the same pair. Both libraries score through a
+dataframe engine (DuckDB, pandas), which costs milliseconds per call and a heavy
+dependency in the container. The estimate needs pattern counts only: a million
+candidate pairs have a few hundred distinct patterns.
 
-Term frequencies: agreeing on a value that many records carry (佐藤 翔, an
-office's main line, info@) is weaker evidence than agreeing on a rare one. The
-weight of an exact level is shifted by ``log2(Σ p² / p_v)``, where ``p_v`` is the
-share of records carrying ``v`` (the Fellegi–Sunter frequency adjustment; the
-average agreed value gets no shift).
+Term frequencies: agreeing on a value many records carry (佐藤 翔, an office's
+main line) is weaker evidence than agreeing on a rare one. An exact level's weight
+is shifted by ``log2(a / (c - 1))`` for a value carried by ``c`` records, where
+``a + 1`` records carry the average agreed value: the frequency adjustment of
+Fellegi and Sunter, relative to the level's own average.
 """
 
 from __future__ import annotations
@@ -31,115 +32,101 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from connector.matching.keys import Keys
-from connector.matching.levels import COMPARISONS, NULL, Comparison
+from connector.matching.levels import (
+    COMPARISONS,
+    FIELDS,
+    NULL,
+    Comparison,
+    Pattern,
+    compare_all,
+    field_values,
+)
 
 __all__ = [
     "Explanation",
     "FieldWeight",
     "Frequencies",
     "Model",
-    "Pattern",
-    "fit",
+    "estimate",
     "frequency_bits",
-    "pattern_of",
     "probability",
 ]
 
-Pattern = tuple[int, ...]
-"""One level per comparison (:data:`~connector.matching.levels.NULL` if missing)."""
-
 _FLOOR = 1e-6  # no level is ever impossible: one unseen level must not veto
+_PSEUDO = 0.5  # per level: a level no coworker pair reached is rare, not impossible
+# m starts from a weak belief worth this many anchor pairs that matches agree
+# exactly. With few anchors the belief keeps m sane; with thousands the anchors
+# decide.
+_BELIEF = 20.0
 _TF_CLAMP = 10.0  # bits: a frequency shift is evidence, not a verdict
-_MAX_ITERATIONS = 200
-_TOLERANCE = 1e-7
-
-
-def pattern_of(
-    a: Keys, b: Keys, comparisons: Sequence[Comparison] = COMPARISONS
-) -> tuple[Pattern, tuple[str | None, ...]]:
-    """The pair's level on every comparison, and the agreed values (for TF)."""
-    levels: list[int] = []
-    values: list[str | None] = []
-    for comparison in comparisons:
-        level, value = comparison.compare(a, b)
-        levels.append(level)
-        values.append(value)
-    return tuple(levels), tuple(values)
+_NAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+_DIFFERENT_NAMES = len(COMPARISONS[_NAME].levels) - 1  # coworkers, not twins
 
 
 @dataclass(slots=True)
 class Frequencies:
-    """How many records carry each value of the fields that can agree exactly.
+    """How many records carry each value of the term-frequency fields.
 
     Kept as counts, not shares, so the live matcher can add and remove records.
-    Per comparison and exact level it keeps the number of agreeing record pairs
-    (Σ c(c-1)/2), which is that level's ``u`` without sampling, and the records
-    sharing a value, from which the average agreed value's count follows.
+    Per field and value class (a personal address or a role mailbox...) it keeps
+    the record pairs agreeing on a value (Σ c(c-1)/2), which is the exact level's
+    ``u`` without sampling, and the records sharing a value with another (Σ c
+    over c > 1), from which the average agreed value's count follows.
     """
 
-    size: int
     records: int = 0
-    counts: list[Counter[str]] = field(default_factory=list)
-    level_of: list[dict[str, int]] = field(default_factory=list)
-    agreeing: list[Counter[int]] = field(default_factory=list)
-    sharing: list[Counter[int]] = field(default_factory=list)
-
-    @classmethod
-    def empty(cls, size: int) -> Frequencies:
-        """Counts for ``size`` comparisons, all zero."""
-        return cls(
-            size,
-            0,
-            [Counter() for _ in range(size)],
-            [{} for _ in range(size)],
-            [Counter() for _ in range(size)],
-            [Counter() for _ in range(size)],
-        )
+    counts: list[Counter[str]] = field(
+        default_factory=lambda: [Counter() for _ in FIELDS]
+    )
+    class_of: list[dict[str, int]] = field(default_factory=lambda: [{} for _ in FIELDS])
+    agreeing: list[Counter[int]] = field(
+        default_factory=lambda: [Counter() for _ in FIELDS]
+    )
+    sharing: list[Counter[int]] = field(
+        default_factory=lambda: [Counter() for _ in FIELDS]
+    )
 
     def add(self, keys: Keys, sign: int = 1) -> None:
         """Count one record's values (``sign=-1`` to forget them)."""
         self.records += sign
-        for index, comparison in enumerate(COMPARISONS[: self.size]):
-            level, value = comparison.compare(keys, keys)
-            if value is None or level not in comparison.tf_levels:
+        for index, found in enumerate(field_values(keys)):
+            if found is None:
                 continue
+            kind, value = found
             counts = self.counts[index]
             before = counts[value]
             after = before + sign
-            # pairs agreeing on the value: c(c-1)/2; records sharing it: c if c > 1
-            self.agreeing[index][level] += (
-                after * (after - 1) - before * (before - 1)
-            ) // 2
-            self.sharing[index][level] += (after if after > 1 else 0) - (
+            pairs_after, pairs_before = after * (after - 1), before * (before - 1)
+            self.agreeing[index][kind] += (pairs_after - pairs_before) // 2
+            self.sharing[index][kind] += (after if after > 1 else 0) - (
                 before if before > 1 else 0
             )
             if after:
                 counts[value] = after
-                self.level_of[index][value] = level
+                self.class_of[index][value] = kind
             else:
                 del counts[value]
-                self.level_of[index].pop(value, None)
+                self.class_of[index].pop(value, None)
 
-    def exact_u(self, index: int, level: int) -> float:
-        """P(two random records agree at this exact level)."""
+    def exact_u(self, index: int, kind: int) -> float:
+        """P(two random records agree on a value of this field and class)."""
         pairs = self.records * (self.records - 1) / 2
-        return self.agreeing[index][level] / pairs if pairs > 0 else 0.0
+        return self.agreeing[index][kind] / pairs if pairs > 0 else 0.0
 
     def shift(self, index: int, value: str, extra: int = 0) -> float:
         """Bits to add to an exact level's weight for agreeing on ``value``.
 
-        ``extra`` counts records carrying the value outside the counts (the lead
-        being matched, not yet indexed).
+        ``extra`` counts records carrying the value beyond the counts (a lead
+        being matched that is not indexed yet).
         """
         count = self.counts[index].get(value, 0) + extra
-        level = self.level_of[index].get(value)
-        if count < 2 or level is None:
+        kind = self.class_of[index].get(value)
+        if count < 2 or kind is None:
             return 0.0
-        sharing = self.sharing[index][level]
+        sharing = self.sharing[index][kind]
         if sharing <= 0:
             return 0.0
-        # The average agreed value is carried by avg+1 records: avg = Σc(c-1)/Σc.
-        average = 2 * self.agreeing[index][level] / sharing
+        average = 2 * self.agreeing[index][kind] / sharing  # Σc(c-1) / Σc
         bits = math.log2(average / (count - 1))
         return max(-_TF_CLAMP, min(_TF_CLAMP, bits))
 
@@ -169,19 +156,18 @@ class Model:
     """Estimated parameters: the prior and, per comparison, m and u per level.
 
     Attributes:
-        prior: λ, the share of candidate pairs that are matches.
+        prior: λ, the chance that two random records are one person.
         m: per comparison, P(level | match).
         u: per comparison, P(level | non-match).
-        iterations: EM iterations to convergence.
-        pairs: candidate pairs the estimate is based on.
+        pairs: candidate pairs the estimate saw.
+        anchors: per comparison, the anchor pairs its ``m`` was learnt from.
     """
 
     prior: float
     m: tuple[tuple[float, ...], ...]
     u: tuple[tuple[float, ...], ...]
-    iterations: int = 0
     pairs: int = 0
-    comparisons: tuple[Comparison, ...] = COMPARISONS
+    anchors: tuple[int, ...] = ()
 
     @property
     def prior_bits(self) -> float:
@@ -193,7 +179,7 @@ class Model:
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
     def bits(self, pattern: Pattern) -> float:
-        """Prior plus the weight of every non-missing level of ``pattern``."""
+        """Prior plus the weight of every applicable level of ``pattern``."""
         total = self.prior_bits
         for index, level in enumerate(pattern):
             if level != NULL:
@@ -203,22 +189,17 @@ class Model:
     def explain(
         self, a: Keys, b: Keys, frequencies: Frequencies | None = None
     ) -> Explanation:
-        """Each field's level and weight for the pair ``a``, ``b``."""
-        pattern, values = pattern_of(a, b, self.comparisons)
+        """Each comparison's level and weight for the pair ``a``, ``b``."""
+        pattern, values = compare_all(a, b)
         fields: list[FieldWeight] = []
-        for index, comparison in enumerate(self.comparisons):
+        for index, comparison in enumerate(COMPARISONS):
             level = pattern[index]
             if level == NULL:
                 fields.append(FieldWeight(comparison.name, "missing", 0.0, 0.0))
                 continue
             shift = 0.0
-            value = values[index]
-            if (
-                frequencies is not None
-                and value is not None
-                and level in comparison.tf_levels
-            ):
-                shift = frequencies.shift(index, value)
+            if frequencies is not None:
+                shift = _shift(index, level, values[index], frequencies)
             fields.append(
                 FieldWeight(
                     comparison.name,
@@ -231,32 +212,39 @@ class Model:
         return Explanation(self.prior_bits, tuple(fields), bits, probability(bits))
 
     def as_dict(self) -> dict[str, object]:
-        """A JSON-able form, so a fitted model can be stored and shown."""
+        """A JSON-able form, so a fitted model can be shown and compared."""
         return {
             "prior": self.prior,
-            "iterations": self.iterations,
             "pairs": self.pairs,
             "comparisons": {
                 comparison.name: {
                     label: {"m": self.m[i][level], "u": self.u[i][level]}
                     for level, label in enumerate(comparison.levels)
                 }
-                for i, comparison in enumerate(self.comparisons)
+                for i, comparison in enumerate(COMPARISONS)
             },
         }
 
 
-def frequency_bits(
-    pattern: Pattern,
-    values: Sequence[str | None],
-    frequencies: Frequencies,
-    comparisons: Sequence[Comparison] = COMPARISONS,
+def _shift(
+    index: int, level: int, value: str | None, frequencies: Frequencies
 ) -> float:
-    """The term-frequency shift of a pair's exact levels, summed over fields."""
+    comparison = COMPARISONS[index]
+    if value is None or comparison.tf_field is None:
+        return 0.0
+    if level not in comparison.tf_levels:
+        return 0.0
+    return frequencies.shift(comparison.tf_field, value)
+
+
+def frequency_bits(
+    pattern: Pattern, values: Sequence[str | None], frequencies: Frequencies
+) -> float:
+    """The term-frequency shift of a pair's exact levels, summed."""
     total = 0.0
     for index, value in enumerate(values):
-        if value is not None and pattern[index] in comparisons[index].tf_levels:
-            total += frequencies.shift(index, value)
+        if value is not None:
+            total += _shift(index, pattern[index], value, frequencies)
     return total
 
 
@@ -270,76 +258,128 @@ def probability(bits: float) -> float:
     return odds / (1.0 + odds)
 
 
-def fit(
-    patterns: Mapping[Pattern, int],
-    comparisons: tuple[Comparison, ...] = COMPARISONS,
+def estimate(
+    candidates: Mapping[Pattern, int],
+    random_pairs: Mapping[Pattern, int],
+    frequencies: Frequencies,
 ) -> Model:
-    """Estimate λ, m and u by EM on the candidate pairs alone (as ECM does).
+    """Estimate λ, m and u without labels, each from evidence that can tell.
 
-    The population is the candidate pairs, not all pairs: u describes the
-    non-matches that blocking lets through (coworkers, namesakes), and λ the
-    share of matches among candidates.
+    - ``u`` (how non-matches agree) from random record pairs, which are all but
+      never one person; exact levels from the value counts instead, since random
+      pairs almost never share an address. A comparison that only applies at one
+      employer learns ``u`` from coworkers: candidate pairs there whose names
+      differ.
+    - ``m`` (how matches agree), per comparison, from the candidate pairs that
+      its anchor calls one person without looking at it
+      (:attr:`~connector.matching.levels.Comparison.anchor`): how twins' names
+      agree is learnt from pairs sharing a personal address or a mobile number.
+    - ``λ`` from the pairs sharing a personal address: they are the share
+      ``m(same address)`` of all matching pairs.
+
+    EM on the candidate pairs was tried first and rejected: coworkers and
+    namesakes are most of the candidates and agree among themselves on company,
+    domain and surname, so EM's two classes came out as "same company" and
+    "other company" instead of "same person" and "not".
     """
-    items = list(patterns.items())
-    total = sum(patterns.values())
-    if total == 0:
-        raise ValueError("no candidate pairs to estimate the model from")
-    sizes = [len(c.levels) for c in comparisons]
-    every = range(len(comparisons))
-    u = [_shares(items, index, size) for index, size in enumerate(sizes)]
-    m = [_initial_m(size) for size in sizes]
-    share = 0.1
-    used = 0
-    for used in range(1, _MAX_ITERATIONS + 1):  # noqa: B007 - reported
-        m_counts = [[0.0] * size for size in sizes]
-        u_counts = [[0.0] * size for size in sizes]
-        matched = 0.0
-        for pattern, count in items:
-            p_match, p_other = share, 1.0 - share
-            for index in every:
-                level = pattern[index]
-                if level != NULL:
-                    p_match *= m[index][level]
-                    p_other *= u[index][level]
-            chance = p_match / (p_match + p_other) if p_match + p_other > 0 else 0.0
-            weight = count * chance
-            matched += weight
-            for index in every:
-                level = pattern[index]
-                if level != NULL:
-                    m_counts[index][level] += weight
-                    u_counts[index][level] += count - weight
-        new_share = min(max(matched / total, _FLOOR), 1.0 - _FLOOR)
-        new_m = [_normalised(row) for row in m_counts]
-        new_u = [_normalised(row) for row in u_counts]
-        change = abs(new_share - share) + _largest_change(m, new_m)
-        change += _largest_change(u, new_u)
-        share, m, u = new_share, new_m, new_u
-        if change < _TOLERANCE:
-            break
+    m: list[tuple[float, ...]] = []
+    u: list[tuple[float, ...]] = []
+    anchors: list[int] = []
+    for index, comparison in enumerate(COMPARISONS):
+        size = len(comparison.levels)
+        counts = _belief(size)
+        coworkers = [0.0] * size
+        for pattern, count in candidates.items():
+            level = pattern[index]
+            if level == NULL:
+                continue
+            if comparison.anchor(pattern):
+                counts[level] += count
+            elif pattern[_NAME] == _DIFFERENT_NAMES:
+                coworkers[level] += count
+        anchors.append(round(sum(counts) - _BELIEF - _PSEUDO * size))
+        if comparison.u_source == "coworkers":
+            u_row = _normalised([max(c, _PSEUDO) for c in coworkers])
+        else:
+            u_row = _random_u(random_pairs, frequencies, index, comparison)
+        m_row = _normalised(counts)
+        if comparison.ordered:
+            m_row = _ordered(m_row, u_row)
+        m.append(tuple(m_row))
+        u.append(tuple(u_row))
+    records = frequencies.records
+    all_pairs = records * (records - 1) / 2
+    caught = m[0][0]
+    shared = frequencies.agreeing[0][0]
+    matches = shared / caught if caught > 0 else 0.0
+    prior = min(max(matches / all_pairs, 1e-12), 0.5) if all_pairs > 0 else _FLOOR
     return Model(
-        prior=share,
-        m=tuple(tuple(row) for row in m),
-        u=tuple(tuple(row) for row in u),
-        iterations=used,
-        pairs=total,
-        comparisons=comparisons,
+        prior=prior,
+        m=tuple(m),
+        u=tuple(u),
+        pairs=sum(candidates.values()),
+        anchors=tuple(anchors),
     )
 
 
-def _shares(items: Sequence[tuple[Pattern, int]], index: int, size: int) -> list[float]:
-    counts = [0.0] * size
-    for pattern, count in items:
-        if pattern[index] != NULL:
-            counts[pattern[index]] += count
-    return _normalised(counts)
+def _belief(size: int) -> list[float]:
+    counts = [_PSEUDO] * size
+    counts[0] += _BELIEF
+    return counts
 
 
-def _initial_m(size: int) -> list[float]:
-    # Strongest level most likely among matches, each weaker one half as likely.
-    raw = [0.5**level for level in range(size)]
-    raw[-1] = min(raw[-1], 0.05)
-    return _normalised(raw)
+def _ordered(m: list[float], u: Sequence[float]) -> list[float]:
+    """Cap m so that weights never rise along ordered levels, nor end above 0.
+
+    Agreement is more likely among matches than among non-matches, and more so
+    the closer it is: a different phone number is never evidence *for* a match,
+    however the anchors happened to fall. The capped row may sum below 1; only
+    the ratios m/u are used.
+    """
+    capped = list(m)
+    best = math.inf
+    for level, (m_level, u_level) in enumerate(zip(m, u, strict=True)):
+        ratio = min(m_level / u_level, best)
+        if level == len(m) - 1:
+            ratio = min(ratio, 1.0)
+        capped[level] = ratio * u_level
+        best = ratio
+    return capped
+
+
+def _random_u(
+    random_pairs: Mapping[Pattern, int],
+    frequencies: Frequencies,
+    index: int,
+    comparison: Comparison,
+) -> list[float]:
+    size = len(comparison.levels)
+    sampled = [0.0] * size
+    for pattern, count in random_pairs.items():
+        level = pattern[index]
+        if level != NULL and level not in comparison.tf_levels:
+            sampled[level] += count
+    records = frequencies.records
+    floor = 1.0 / max(records * (records - 1) / 2, 1.0)
+    exact: dict[int, float] = {}
+    if comparison.tf_field is not None:
+        exact = {
+            level: max(frequencies.exact_u(comparison.tf_field, level), floor)
+            for level in comparison.tf_levels
+        }
+    rest = max(1.0 - sum(exact.values()), _FLOOR)
+    seen = sum(sampled)
+    others = size - len(exact)
+    row = [0.0] * size
+    for level in range(size):
+        if level in exact:
+            row[level] = exact[level]
+        elif seen:
+            # A level unseen among n sampled pairs has u below 1/n.
+            row[level] = rest * max(sampled[level], 0.5) / (seen + 0.5 * others)
+        else:
+            row[level] = rest / others
+    return row
 
 
 def _normalised(row: Sequence[float]) -> list[float]:
@@ -349,16 +389,3 @@ def _normalised(row: Sequence[float]) -> list[float]:
     shares = [max(value / total, _FLOOR) for value in row]
     scale = sum(shares)
     return [value / scale for value in shares]
-
-
-def _largest_change(
-    old: Sequence[Sequence[float]], new: Sequence[Sequence[float]]
-) -> float:
-    return max(
-        (
-            abs(x - y)
-            for a, b in zip(old, new, strict=True)
-            for x, y in zip(a, b, strict=True)
-        ),
-        default=0.0,
-    )

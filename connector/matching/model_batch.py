@@ -1,15 +1,16 @@
 """Batch deduplication with the Fellegi–Sunter model, fitted on the batch itself.
 
-Three passes over the candidate pairs' patterns, none over all pairs: count each
-record's values (term frequencies), reduce every candidate pair to its pattern
-once (a pair that meets in several blocks is compared once), fit the model on the
-pattern counts, then link the pairs whose match probability reaches the threshold.
+Count each record's values (term frequencies), reduce every candidate pair to its
+pattern once (a pair that meets in several blocks is compared once) and a sample
+of random pairs too, estimate the model from those pattern counts, then link the
+candidate pairs whose match probability reaches the threshold.
 Pairs are kept as flat integer arrays: at a million records there are millions of
 candidate pairs and only hundreds of patterns.
 """
 
 from __future__ import annotations
 
+import random
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,14 +20,12 @@ from connector.matching.batch import Cluster, assemble, blocks_of
 from connector.matching.config import MatchRules
 from connector.matching.gc_pause import cycle_collector_paused
 from connector.matching.keys import Keys, person_keys
-from connector.matching.levels import COMPARISONS
+from connector.matching.levels import Pattern, compare_all
 from connector.matching.model import (
     Frequencies,
     Model,
-    Pattern,
-    fit,
+    estimate,
     frequency_bits,
-    pattern_of,
     probability,
 )
 from connector.records import Person
@@ -36,6 +35,7 @@ __all__ = [
     "frequencies_of",
     "model_cluster",
     "model_links",
+    "random_patterns",
 ]
 
 
@@ -51,10 +51,30 @@ class ModelRun:
 
 def frequencies_of(keys: Iterable[Keys]) -> Frequencies:
     """Term frequencies of the records' values, per comparison."""
-    frequencies = Frequencies.empty(len(COMPARISONS))
+    frequencies = Frequencies()
     for person in keys:
         frequencies.add(person)
     return frequencies
+
+
+_RANDOM_PAIRS = 500_000  # for u: enough to see a level one pair in 10^5 reaches
+
+
+def random_patterns(
+    keys: Sequence[Keys], samples: int = _RANDOM_PAIRS
+) -> Counter[Pattern]:
+    """Patterns of random record pairs (seeded: the same batch, the same model)."""
+    size = len(keys)
+    found: Counter[Pattern] = Counter()
+    if size < 2:
+        return found
+    draw = random.Random(size).randrange  # noqa: S311 - sampling, not secrecy
+    for _ in range(min(samples, size * (size - 1) // 2)):
+        left, right = draw(size), draw(size - 1)
+        if right >= left:
+            right += 1
+        found[compare_all(keys[left], keys[right])[0]] += 1
+    return found
 
 
 def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
@@ -80,7 +100,7 @@ def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
                     if code in seen:
                         continue
                     seen.add(code)
-                    pattern, values = pattern_of(left_keys, keys[right])
+                    pattern, values = compare_all(left_keys, keys[right])
                     counts[pattern] += 1
                     pattern_id = pattern_ids.setdefault(pattern, len(pattern_ids))
                     lefts.append(left)
@@ -88,9 +108,7 @@ def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
                     pattern_of_pair.append(pattern_id)
                     shifts.append(frequency_bits(pattern, values, frequencies))
     del seen
-    if not pattern_ids:
-        return ModelRun(_empty_model(), frequencies, [], 0)
-    model = fit(counts)
+    model = estimate(counts, random_patterns(keys), frequencies)
     by_id = [0.0] * len(pattern_ids)
     for pattern, pattern_id in pattern_ids.items():
         by_id[pattern_id] = model.bits(pattern)
@@ -102,14 +120,6 @@ def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
         if chance >= threshold:
             links.append((left, right, "model", chance))
     return ModelRun(model, frequencies, links, len(lefts))
-
-
-def _empty_model() -> Model:
-    # Nothing to learn from (fewer than two records share any block): every
-    # level equally likely either way, so nothing links.
-    sizes = [len(c.levels) for c in COMPARISONS]
-    flat = tuple(tuple([1.0 / size] * size) for size in sizes)
-    return Model(prior=1e-6, m=flat, u=flat)
 
 
 def model_cluster(

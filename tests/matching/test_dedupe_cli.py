@@ -117,7 +117,7 @@ def test_explain_shows_each_fields_weight(
     )
     out = capsys.readouterr().out
     assert code == 0
-    for field in ("prior", "email", "phone", "name", "employer"):
+    for field in ("prior", "work", "phone", "name"):
         assert field in out
     assert "match probability" in out
     assert "linked at threshold" in out

@@ -11,62 +11,53 @@ import pytest
 
 from connector.matching import load_match_rules
 from connector.matching.keys import keys_of
-from connector.matching.levels import COMPARISONS, Comparison
-from connector.matching.model import Frequencies, Pattern, fit, probability
+from connector.matching.levels import COMPARISONS, Pattern, compare_all
+from connector.matching.model import Frequencies, _ordered, estimate
 from connector.matching.model_batch import model_cluster
 from connector.records import Person, SourceRef
 from tests.matching.conftest import RULES_FILE as RULES_PATH
 
-_TWO = (
-    Comparison("a", ("same", "other"), lambda a, b: (0, None)),
-    Comparison("b", ("same", "close", "other"), lambda a, b: (0, None)),
-    Comparison("c", ("same", "other"), lambda a, b: (0, None)),
-)
+
+def test_ordered_levels_never_weigh_more_than_closer_ones() -> None:
+    """A different phone never counts for a match, whatever the anchors saw."""
+    m = [0.3, 0.2, 0.5]
+    u = [0.001, 0.1, 0.2]
+    capped = _ordered(m, u)
+    ratios = [a / b for a, b in zip(capped, u, strict=True)]
+    assert ratios == sorted(ratios, reverse=True)
+    assert ratios[-1] <= 1.0
+    assert capped[0] == pytest.approx(0.3)
 
 
-def _sample(
-    prior: float,
-    m: list[list[float]],
-    u: list[list[float]],
-    pairs: int,
-    seed: int,
-) -> Counter[Pattern]:
-    draw = random.Random(seed)
-    found: Counter[Pattern] = Counter()
-    for _ in range(pairs):
-        rows = m if draw.random() < prior else u
-        found[tuple(draw.choices(range(len(row)), row)[0] for row in rows)] += 1
-    return found
-
-
-def test_em_recovers_the_parameters_the_pairs_were_drawn_from() -> None:
-    """Pairs drawn from known λ, m, u: EM, without labels, finds them again."""
-    m = [[0.9, 0.1], [0.7, 0.2, 0.1], [0.8, 0.2]]
-    u = [[0.05, 0.95], [0.02, 0.08, 0.9], [0.3, 0.7]]
-    model = fit(_sample(0.2, m, u, 60_000, seed=3), _TWO)
-    assert model.prior == pytest.approx(0.2, abs=0.02)
-    for got, want in zip(model.m, m, strict=True):
-        assert list(got) == pytest.approx(want, abs=0.03)
-    for got, want in zip(model.u, u, strict=True):
-        assert list(got) == pytest.approx(want, abs=0.03)
-
-
-def test_agreement_weighs_for_and_disagreement_against() -> None:
-    """The strongest level has positive weight, disagreement negative."""
-    m = [[0.9, 0.1], [0.7, 0.2, 0.1], [0.8, 0.2]]
-    u = [[0.05, 0.95], [0.02, 0.08, 0.9], [0.3, 0.7]]
-    model = fit(_sample(0.2, m, u, 20_000, seed=5), _TWO)
-    for index in range(3):
-        assert model.level_bits(index, 0) > 0
-        assert model.level_bits(index, len(model.m[index]) - 1) < 0
-    assert probability(model.bits((0, 0, 0))) > 0.99
-    assert probability(model.bits((1, 2, 1))) < 0.01
+def test_estimate_learns_m_from_anchors_and_the_prior_from_shared_addresses() -> None:
+    """Twins' names are learnt from pairs sharing an address; λ from how many."""
+    rules = load_match_rules(RULES_PATH)
+    keys = []
+    for index in range(200):
+        name = ("山田", f"名{index}")
+        mobile = f"090-{index:04d}-0000"
+        address = f"u{index}@x{index}.co.jp"
+        keys.append(keys_of(rules, address, mobile, *name, None))
+        keys.append(keys_of(rules, address, mobile, *name, None))
+    frequencies = Frequencies()
+    for person in keys:
+        frequencies.add(person)
+    candidates: Counter[Pattern] = Counter()
+    for left in range(0, len(keys), 2):
+        candidates[compare_all(keys[left], keys[left + 1])[0]] += 1
+    model = estimate(candidates, Counter(), frequencies)
+    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    assert model.m[name][0] > 0.95  # every anchor pair has the same name
+    # 200 matching pairs among 400 records; the anchors (a shared mobile) say
+    # that all of them share their address, up to the weak starting belief.
+    assert model.m[0][0] > 0.95
+    assert model.prior == pytest.approx(200 / (400 * 399 / 2), rel=0.05)
 
 
 def test_a_common_name_weighs_less_than_a_rare_one() -> None:
     """Term frequencies: 30 records named 佐藤 翔 say less than 2 named 勅使河原 雅."""
     rules = load_match_rules(RULES_PATH)
-    frequencies = Frequencies.empty(len(COMPARISONS))
+    frequencies = Frequencies()
     for index in range(30):
         frequencies.add(keys_of(rules, f"s{index}@x.co.jp", None, "佐藤", "翔", None))
     for index in range(300):
@@ -92,7 +83,7 @@ def test_a_common_name_weighs_less_than_a_rare_one() -> None:
 def test_frequencies_forget_what_they_counted() -> None:
     """Adding then removing a record leaves the counts as they were."""
     rules = load_match_rules(RULES_PATH)
-    frequencies = Frequencies.empty(len(COMPARISONS))
+    frequencies = Frequencies()
     first = keys_of(rules, "a@x.co.jp", "090-1111-2222", "山田", "太郎", "サクラ")
     frequencies.add(first)
     before = (list(frequencies.agreeing), list(frequencies.sharing))
@@ -113,11 +104,6 @@ def _person(key: str, email: str, last: str, first: str, company: str) -> Person
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known weakness (#14): unsupervised EM on blocked pairs can take "
-    "'same company' for the match class when coworkers dominate the blocks",
-)
 def test_model_scan_joins_twins_and_keeps_role_mailbox_coworkers_apart() -> None:
     """A fitted batch: each person's two records join; info@ coworkers do not."""
     rules = load_match_rules(RULES_PATH)
