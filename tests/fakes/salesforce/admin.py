@@ -137,8 +137,8 @@ class AdminHelpers:
                 except RequestError as exc:
                     raise ValueError(exc.errors[0]["message"]) from exc
                 for field in obj.fields:
-                    if field.default is not None:
-                        values.setdefault(field.name, field.default)
+                    if field.initial is not None:
+                        values.setdefault(field.name, field.initial)
                 if obj.field("OwnerId") is not None:
                     values.setdefault("OwnerId", self.org.run_as_id)
                 for name, value in list(values.items()):

@@ -27,11 +27,17 @@ from tests.fakes.salesforce.duplicates import parse_rule_header
 from tests.fakes.salesforce.errors import (
     INVALID_SESSION,
     NOT_FOUND_MESSAGE,
+    RequestError,
     error_response,
     json_response,
 )
 from tests.fakes.salesforce.faults import Fault, Faults, fault_response
-from tests.fakes.salesforce.limits import TOTAL_MESSAGE, ApiUsage, LongRunning
+from tests.fakes.salesforce.limits import (
+    CONCURRENT_MESSAGE,
+    TOTAL_MESSAGE,
+    ApiUsage,
+    LongRunning,
+)
 from tests.fakes.salesforce.meta_routes import limits_body, resources, versions
 from tests.fakes.salesforce.options import Options
 from tests.fakes.salesforce.org import Clock, Org
@@ -165,9 +171,7 @@ class FakeSalesforce(AdminHelpers):
             if not self.usage.try_acquire(now):
                 return self._limited(TOTAL_MESSAGE, now)
             if self.long_running.full(now):
-                return self._limited(
-                    "ConcurrentRequests (Concurrent API Requests) Limit exceeded.", now
-                )
+                return self._limited(CONCURRENT_MESSAGE, now)
             ticket = self.long_running.start(now)
         try:
             if self.options.latency:
@@ -176,7 +180,10 @@ class FakeSalesforce(AdminHelpers):
                 call = Call(
                     request, f"{major}.0", rest, _context(request, user_id, major)
                 )
-                response = self._route(call)
+                try:
+                    response = self._route(call)
+                except RequestError as exc:
+                    response = exc.response()
                 response.headers["Sforce-Limit-Info"] = self.usage.header(
                     self.clock.time()
                 )

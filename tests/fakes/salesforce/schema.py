@@ -82,6 +82,13 @@ class FieldDef:
     filterable: bool = True
     sortable: bool = True
 
+    @property
+    def initial(self) -> Any:
+        """The value a new record starts with (booleans are never null)."""
+        if self.default is None and self.type == "boolean":
+            return False
+        return self.default
+
     def active_values(self) -> frozenset[str]:
         """API names a restricted picklist accepts."""
         return frozenset(p.value for p in self.picklist if p.active)

@@ -114,8 +114,8 @@ def create(
         raise _readonly(readonly)
     merged: dict[str, Any] = {}
     for field in obj.fields:
-        if field.default is not None:
-            merged[field.name] = field.default
+        if field.initial is not None:
+            merged[field.name] = field.initial
     if obj.field("OwnerId") is not None:
         merged["OwnerId"] = ctx.user_id
     values = _canonical_refs(obj, values)
