@@ -78,7 +78,8 @@ def test_all_or_none_false_gives_per_record_errors(api: httpx.Client) -> None:
         "errors": [
             {
                 "statusCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                "message": "Lead Status: bad value for restricted picklist field: 未対応",
+                "message": "Lead Status: bad value for restricted picklist field: "
+                "未対応",
                 "fields": ["Status"],
             }
         ],
@@ -220,6 +221,6 @@ def test_mixed_types_in_few_chunks_are_fine(api: httpx.Client) -> None:
 
 
 def test_collections_need_v42(fake: FakeSalesforce) -> None:
-    """sObject Collections do not exist before API 42.0."""
+    """Collections do not exist before API 42.0."""
     with api_client(fake, version="41.0") as api:
         assert api.post("/composite/sobjects", json={"records": []}).status_code == 404

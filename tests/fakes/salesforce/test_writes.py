@@ -149,7 +149,7 @@ def test_clearing_a_required_field_is_refused(api: httpx.Client) -> None:
 
 
 def test_restricted_picklist_takes_api_values_not_labels(api: httpx.Client) -> None:
-    """Lead Status is restricted: the API value saves, its Japanese label fails (§10)."""
+    """Lead Status is restricted: the API value saves, its label fails (§10)."""
     ok = api.post("/sobjects/Lead", json={**LEAD, "Status": "Working - Contacted"})
     assert ok.status_code == 201
     error = _error(api.post("/sobjects/Lead", json={**LEAD, "Status": "対応中"}))
