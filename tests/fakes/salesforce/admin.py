@@ -131,19 +131,19 @@ class AdminHelpers:
             assert obj is not None, f"no object {sobject}"
             ids = []
             ms = self._at_ms(at)
+            start = {f.name: f.initial for f in obj.fields if f.initial is not None}
+            if obj.field("OwnerId") is not None:
+                start["OwnerId"] = self.org.run_as_id
+            refs = {f.name for f in obj.fields if f.type == "reference"}
             for row in rows:
                 try:
-                    values = decode_body(obj, row)
+                    given = decode_body(obj, row)
                 except RequestError as exc:
                     raise ValueError(exc.errors[0]["message"]) from exc
-                for field in obj.fields:
-                    if field.initial is not None:
-                        values.setdefault(field.name, field.initial)
-                if obj.field("OwnerId") is not None:
-                    values.setdefault("OwnerId", self.org.run_as_id)
-                for name, value in list(values.items()):
-                    if obj.field(name).type == "reference" and value:  # type: ignore[union-attr]
-                        values[name] = canonical_id(value) or value
+                for name in refs & given.keys():
+                    if given[name]:
+                        given[name] = canonical_id(given[name]) or given[name]
+                values = {**start, **given}
                 values |= derived(self.org, obj.name, values, dict(values))
                 record = self.org.insert_raw(obj.name, values, at_ms=ms)
                 after_write(self.org, record, self.org.run_as_id, created=True)

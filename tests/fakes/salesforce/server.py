@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 import httpx
+from typing_extensions import override
 
 from tests.fakes.salesforce.app import FakeSalesforce
 
@@ -27,7 +28,9 @@ class FakeSalesforceServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(fake))
         # A client's keep-alive connection must not hold up shutdown.
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -79,6 +82,7 @@ def _handler_for(fake: FakeSalesforce) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 
+        @override
         def log_message(self, format: str, *args: object) -> None:
             return
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -23,7 +25,7 @@ def _ids(response: httpx.Response) -> set[str]:
 
 @pytest.fixture
 def leads(fake: FakeSalesforce) -> dict[str, str]:
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         "tanaka": {
             "LastName": "Tanaka",
             "Company": "Sakura K.K.",

@@ -6,6 +6,7 @@ A client logs in through the token endpoint (client credentials) and keeps the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -50,9 +51,15 @@ def api_client(fake: FakeSalesforce, version: str = VERSION) -> httpx.Client:
 
 
 def query(
-    client: httpx.Client, soql: str, *, all_rows: bool = False, **headers: str
+    client: httpx.Client,
+    soql: str,
+    *,
+    all_rows: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
     """GET ``/query`` (or ``/queryAll``) with ``q``."""
     return client.get(
-        "/queryAll" if all_rows else "/query", params={"q": soql}, headers=headers
+        "/queryAll" if all_rows else "/query",
+        params={"q": soql},
+        headers=dict(headers or {}),
     )
