@@ -168,10 +168,10 @@ class FakeSalesforce(AdminHelpers):
             user_id = self.sessions.user(_bearer(request), now)
             if user_id is None:
                 return json_response(401, INVALID_SESSION)
-            if not self.usage.try_acquire(now):
-                return self._limited(TOTAL_MESSAGE, now)
             if self.long_running.full(now):
                 return self._limited(CONCURRENT_MESSAGE, now)
+            if not self.usage.try_acquire(now):
+                return self._limited(TOTAL_MESSAGE, now)
             ticket = self.long_running.start(now)
         try:
             if self.options.latency:

@@ -161,6 +161,16 @@ def test_merge_losers_are_deleted_with_master_record_id(
     ]
 
 
+def test_purged_records_leave_query_all(fake: FakeSalesforce, api: httpx.Client) -> None:
+    """Deleted rows stay in queryAll until purged from the recycle bin (§4)."""
+    lead = fake.seed("Lead", {"LastName": "L", "Company": "C"})
+    fake.delete_record(lead)
+    soql = "SELECT Id FROM Lead"
+    assert query(api, soql, all_rows=True).json()["totalSize"] == 1
+    fake.purge(lead)
+    assert query(api, soql, all_rows=True).json()["totalSize"] == 0
+
+
 def test_merge_moves_children_and_their_stamps(clock: FakeClock) -> None:
     """The loser account's contacts move to the master, with a new SystemModstamp."""
     fake = FakeSalesforce(clock=clock)

@@ -68,7 +68,7 @@ def test_batch_size_header_is_honoured_within_bounds(
     fake: FakeSalesforce, api: httpx.Client, asked: int, served: int
 ) -> None:
     """batchSize=N applies between 200 and 2,000; outside, it is clamped [U]."""
-    _seed_leads(fake, 2500)
+    _seed_leads(fake, 2050)
     options = {"Sforce-Query-Options": f"batchSize={asked}"}
     body = query(api, ORDERED, headers=options).json()
     assert len(body["records"]) == served
@@ -110,7 +110,7 @@ def test_locator_is_served_once_by_default(
     fake: FakeSalesforce, api: httpx.Client
 ) -> None:
     """Fetching one nextRecordsUrl twice is INVALID_QUERY_LOCATOR [U: stricter]."""
-    _seed_leads(fake, 2500)
+    _seed_leads(fake, 2050)
     url = query(api, ORDERED).json()["nextRecordsUrl"]
     assert _next(api, url).status_code == 200
     again = _next(api, url)
@@ -121,7 +121,7 @@ def test_locator_is_served_once_by_default(
 def test_locator_reuse_can_be_allowed() -> None:
     """With locator_reuse=True a retried batch gives the same rows."""
     fake = FakeSalesforce(locator_reuse=True)
-    _seed_leads(fake, 2500)
+    _seed_leads(fake, 2050)
     with api_client(fake) as api:
         url = query(api, ORDERED).json()["nextRecordsUrl"]
         first, second = _next(api, url), _next(api, url)
@@ -132,7 +132,7 @@ def test_locator_expires_after_two_days() -> None:
     """Results stay available 2 days (§4), then INVALID_QUERY_LOCATOR."""
     clock = FakeClock()
     fake = FakeSalesforce(clock=clock, session_seconds=10 * 86_400)
-    _seed_leads(fake, 2500)
+    _seed_leads(fake, 2050)
     with api_client(fake) as api:
         url = query(api, ORDERED).json()["nextRecordsUrl"]
         clock.advance(2 * 86_400)
@@ -147,7 +147,7 @@ def test_expire_locators_and_made_up_locators(
     fake: FakeSalesforce, api: httpx.Client
 ) -> None:
     """An admin-expired locator and a forged offset are both invalid."""
-    _seed_leads(fake, 2500)
+    _seed_leads(fake, 2050)
     url = query(api, ORDERED).json()["nextRecordsUrl"]
     assert _next(api, url.replace("-2000", "-1000")).status_code == 400
     fake.expire_locators()
