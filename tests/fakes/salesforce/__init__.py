@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tests.fakes.hubspot.clock import FakeClock, RealClock
 from tests.fakes.salesforce.app import FakeSalesforce, RequestLog
-from tests.fakes.salesforce.catalog import LeadStatusDef, StageDef
 from tests.fakes.salesforce.faults import Fault
+from tests.fakes.salesforce.metadata import LeadStatusDef, StageDef
 from tests.fakes.salesforce.options import Options
 from tests.fakes.salesforce.platform_ops import Conversion
 from tests.fakes.salesforce.rules import ValidationRule

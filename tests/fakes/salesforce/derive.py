@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.salesforce.catalog import FORECAST_NAMES
+from tests.fakes.salesforce.metadata import FORECAST_NAMES
 from tests.fakes.salesforce.org import Org
 from tests.fakes.salesforce.store import Record
 from tests.fakes.salesforce.timefmt import today

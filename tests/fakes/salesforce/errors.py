@@ -20,6 +20,7 @@ __all__ = [
     "NOT_FOUND_MESSAGE",
     "RecordError",
     "RequestError",
+    "converted_lead",
     "error_response",
     "json_response",
 ]
@@ -121,3 +122,10 @@ def _entry(item: dict[str, Any], key: str) -> dict[str, Any]:
         {k: v for k, v in item.items() if k not in ("code", "message", "fields")}
     )
     return out
+
+
+def converted_lead() -> RecordError:
+    """A write to (or a campaign membership of) a converted lead (§8)."""
+    return RecordError(
+        "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead"
+    )

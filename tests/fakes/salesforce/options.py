@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tests.fakes.salesforce.catalog import (
+from tests.fakes.salesforce.metadata import (
     DEFAULT_LEAD_STATUSES,
     DEFAULT_STAGES,
     LeadStatusDef,

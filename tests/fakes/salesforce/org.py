@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from tests.fakes.salesforce.catalog import FORECAST_NAMES, StageDef, build_catalog
+from tests.fakes.salesforce.catalog import build_catalog
 from tests.fakes.salesforce.ids import IdFactory
+from tests.fakes.salesforce.metadata import FORECAST_NAMES, StageDef
 from tests.fakes.salesforce.options import Options
 from tests.fakes.salesforce.schema import ObjectDef
 from tests.fakes.salesforce.store import Record, Store

@@ -161,7 +161,9 @@ def test_merge_losers_are_deleted_with_master_record_id(
     ]
 
 
-def test_purged_records_leave_query_all(fake: FakeSalesforce, api: httpx.Client) -> None:
+def test_purged_records_leave_query_all(
+    fake: FakeSalesforce, api: httpx.Client
+) -> None:
     """Deleted rows stay in queryAll until purged from the recycle bin (§4)."""
     lead = fake.seed("Lead", {"LastName": "L", "Company": "C"})
     fake.delete_record(lead)

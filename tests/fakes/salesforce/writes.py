@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.salesforce.derive import after_write, derived, member_statuses, stamp
+from tests.fakes.salesforce.derive import after_write, derived, stamp
 from tests.fakes.salesforce.duplicates import check_duplicates
-from tests.fakes.salesforce.errors import RecordError
+from tests.fakes.salesforce.errors import RecordError, converted_lead
 from tests.fakes.salesforce.ids import canonical_id, key_prefix
+from tests.fakes.salesforce.member_rules import member_rules
 from tests.fakes.salesforce.org import Org
 from tests.fakes.salesforce.schema import FieldDef, ObjectDef
 from tests.fakes.salesforce.store import Record
@@ -91,12 +92,6 @@ def _converted(record: Record, org: Org) -> bool:
     )
 
 
-def _converted_error() -> RecordError:
-    return RecordError(
-        "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead"
-    )
-
-
 def create(
     org: Org, obj: ObjectDef, values: dict[str, Any], ctx: WriteContext
 ) -> Record:
@@ -142,7 +137,7 @@ def update(
     if record.deleted:
         raise RecordError("ENTITY_IS_DELETED", "entity is deleted", status=404)
     if _converted(record, org):
-        raise _converted_error()
+        raise converted_lead()
     values = dict(values)
     given_id = values.pop("Id", None)
     if given_id is not None and canonical_id(str(given_id)) != record.id:
@@ -278,7 +273,7 @@ def _validate(
         problem = _check_value(org, obj, field, value, existing)
         if problem is not None:
             problems.append(problem)
-    problems.extend(_object_rules(org, obj, merged, changes, existing))
+    problems.extend(member_rules(org, obj, merged, changes, existing))
     if problems:
         first = problems[0]
         for other in problems[1:]:
@@ -365,61 +360,3 @@ def _check_reference(org: Org, field: FieldDef, value: str) -> RecordError | Non
     if target.deleted:
         return RecordError("ENTITY_IS_DELETED", "entity is deleted", [field.name])
     return None
-
-
-def _object_rules(
-    org: Org,
-    obj: ObjectDef,
-    merged: dict[str, Any],
-    changes: dict[str, Any],
-    existing: Record | None,
-) -> list[RecordError]:
-    """Rules of one object: campaign members (§13)."""
-    if obj.name != "CampaignMember" or existing is not None:
-        if obj.name == "CampaignMember" and "Status" in changes:
-            return _member_status(org, merged)
-        return []
-    problems: list[RecordError] = []
-    lead_id = merged.get("LeadId")
-    contact_id = merged.get("ContactId")
-    if lead_id is None and contact_id is None:
-        problems.append(
-            RecordError(
-                "REQUIRED_FIELD_MISSING",
-                "Required fields are missing: [ContactId]",
-                ["ContactId"],
-            )
-        )
-    lead = org.store.get(lead_id)
-    if lead is not None and lead.values.get("IsConverted"):
-        problems.append(_converted_error())
-    campaign_id = merged.get("CampaignId")
-    member_id = contact_id or lead_id
-    for other in org.store.table("CampaignMember"):
-        if (
-            not other.deleted
-            and other.values.get("CampaignId") == campaign_id
-            and other.values.get("LeadOrContactId") == member_id
-        ):
-            problems.append(
-                RecordError("DUPLICATE_VALUE", "Already a campaign member.")
-            )
-            break
-    problems.extend(_member_status(org, merged))
-    return problems
-
-
-def _member_status(org: Org, merged: dict[str, Any]) -> list[RecordError]:
-    status = merged.get("Status")
-    if status is None:
-        return []
-    labels = {s.values["Label"] for s in member_statuses(org, merged.get("CampaignId"))}
-    if status in labels:
-        return []
-    return [
-        RecordError(
-            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-            f"Status: bad value for restricted picklist field: {status}",
-            ["Status"],
-        )
-    ]
