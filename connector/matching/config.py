@@ -187,6 +187,7 @@ class _MatchingFile(BaseModel):
 
     version: Literal[1] = 1
     scan_method: Literal["rules", "model"] = "rules"
+    handoff_method: Literal["rules", "model"] = "rules"
     max_block_size: int = Field(500, ge=2)
     normalise: _NormaliseModel = Field(default_factory=_NormaliseModel)
     model: _ModelSection = Field(default_factory=_ModelSection)
@@ -245,6 +246,7 @@ class MatchRules:
     source_priority: tuple[str, ...] = ()
     source: str = "<defaults>"
     scan_method: str = "rules"
+    handoff_method: str = "rules"
     model_threshold: float = 0.5
     model_blocking: tuple[tuple[str, ...], ...] = tuple(
         tuple(block.split("+")) for block in _DEFAULT_MODEL_BLOCKING
@@ -328,6 +330,7 @@ def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
         source_priority=tuple(model.survivorship.source_priority),
         source=source,
         scan_method=model.scan_method,
+        handoff_method=model.handoff_method,
         model_threshold=model.model.threshold,
         model_blocking=tuple(tuple(b.split("+")) for b in model.model.blocking),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from typing_extensions import override
 
@@ -17,6 +18,9 @@ from connector.matching.compare import Match, NameCounts, compile_rules
 from connector.matching.config import MatchRules
 from connector.matching.gc_pause import cycle_collector_paused
 from connector.matching.keys import Keys, block_values, person_keys
+from connector.matching.levels import compare_all
+from connector.matching.model import Frequencies, Model, frequency_bits, probability
+from connector.matching.model_batch import fit_model
 from connector.records import Person
 
 __all__ = ["STORED_KINDS", "Matcher", "keys_from_stored"]
@@ -37,8 +41,13 @@ class Matcher:
 
     def __init__(self, rules: MatchRules) -> None:
         self.rules = rules
-        self._kinds = rules.block_kinds
-        self._limits = [rules.name_block_limit(kind) for kind in self._kinds]
+        self._by_model = rules.handoff_method == "model"
+        self._kinds = rules.model_blocking if self._by_model else rules.block_kinds
+        self._limits = [
+            None if self._by_model else rules.name_block_limit(kind)
+            for kind in self._kinds
+        ]
+        self._fitted: _Fitted | None = None
         self._judge = compile_rules(rules)
         self._rank = {rule.name: index for index, rule in enumerate(rules.rules)}
         self._records: dict[str, Keys] = {}
@@ -60,6 +69,8 @@ class Matcher:
         if key in self._records:
             self.remove(key)
         self._records[key] = keys
+        if self._fitted is not None:
+            self._fitted.frequencies.add(keys)
         if self._names is not None and keys.name:
             self._names[keys.name] += 1
         for blocks, kind in zip(self._blocks, self._kinds, strict=True):
@@ -79,6 +90,8 @@ class Matcher:
         keys = self._records.pop(key, None)
         if keys is None:
             return
+        if self._fitted is not None:
+            self._fitted.frequencies.add(keys, sign=-1)
         if self._names is not None and keys.name:
             left = self._names[keys.name] - 1
             if left:
@@ -136,9 +149,13 @@ class Matcher:
         """Every indexed person the rules say is ``person``, best first.
 
         Best means the earliest rule in the file, then the highest score, then the
-        smallest key (so the answer never depends on set order).
+        smallest key (so the answer never depends on set order). With
+        ``handoff_method = "model"`` it is every candidate whose match probability
+        reaches the threshold, most probable first.
         """
         keys = person if isinstance(person, Keys) else person_keys(person, self.rules)
+        if self._by_model:
+            return self._match_by_model(keys, exclude)
         counts: NameCounts | None = None
         if self._names is not None:
             # The lead itself carries its name too, as it would in a batch scan,
@@ -157,6 +174,39 @@ class Matcher:
                 matches.append(Match(candidate, verdict[0], verdict[1]))
         matches.sort(key=lambda m: (self._rank[m.rule], -m.score, m.key))
         return matches
+
+    def _match_by_model(self, keys: Keys, exclude: str | None) -> list[Match]:
+        fitted = self._model()
+        # A lead not yet indexed counts once more for its own values, as it
+        # would in a scan of the index and the lead together.
+        extra = 0 if exclude is not None and exclude in self._records else 1
+        threshold = self.rules.model_threshold
+        matches = []
+        for candidate in self.candidates(keys):
+            if candidate == exclude:
+                continue
+            pattern, values = compare_all(keys, self._records[candidate])
+            bits = fitted.model.bits(pattern)
+            bits += frequency_bits(pattern, values, fitted.frequencies, extra)
+            chance = probability(bits)
+            if chance >= threshold:
+                matches.append(Match(candidate, "model", chance))
+        matches.sort(key=lambda m: (-m.score, m.key))
+        return matches
+
+    def _model(self) -> _Fitted:
+        """The model fitted on the index; refitted once it has grown or shrunk a fifth.
+
+        Fitting compares the index's candidate pairs once (as ``dedupe scan``
+        would); between refits the term frequencies follow every add and remove.
+        """
+        fitted = self._fitted
+        size = len(self._records)
+        if fitted is None or abs(size - fitted.size) > fitted.size / 5:
+            ordered = [self._records[key] for key in sorted(self._records)]
+            model, frequencies = fit_model(ordered, self.rules)
+            fitted = self._fitted = _Fitted(model, frequencies, size)
+        return fitted
 
     def match(
         self, person: Person | Keys, *, exclude: str | None = None
@@ -187,6 +237,15 @@ class Matcher:
                 self.add_keys(key, keys_from_stored(self.rules, stored))
                 count += 1
         return count
+
+
+@dataclass(slots=True)
+class _Fitted:
+    """The model of the index, its live term frequencies, the size it was fitted at."""
+
+    model: Model
+    frequencies: Frequencies
+    size: int
 
 
 class _PlusOne(Mapping[str, int]):

@@ -227,24 +227,35 @@ class Model:
 
 
 def _shift(
-    index: int, level: int, value: str | None, frequencies: Frequencies
+    index: int,
+    level: int,
+    value: str | None,
+    frequencies: Frequencies,
+    extra: int = 0,
 ) -> float:
     comparison = COMPARISONS[index]
     if value is None or comparison.tf_field is None:
         return 0.0
     if level not in comparison.tf_levels:
         return 0.0
-    return frequencies.shift(comparison.tf_field, value)
+    return frequencies.shift(comparison.tf_field, value, extra)
 
 
 def frequency_bits(
-    pattern: Pattern, values: Sequence[str | None], frequencies: Frequencies
+    pattern: Pattern,
+    values: Sequence[str | None],
+    frequencies: Frequencies,
+    extra: int = 0,
 ) -> float:
-    """The term-frequency shift of a pair's exact levels, summed."""
+    """The term-frequency shift of a pair's exact levels, summed.
+
+    ``extra``: records carrying the agreed values beyond the counts (1 for a
+    lead matched against an index it is not in, so it scores as in a batch).
+    """
     total = 0.0
     for index, value in enumerate(values):
         if value is not None:
-            total += _shift(index, pattern[index], value, frequencies)
+            total += _shift(index, pattern[index], value, frequencies, extra)
     return total
 
 

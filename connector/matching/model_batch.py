@@ -14,7 +14,7 @@ import random
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from connector.matching.batch import Cluster, assemble, blocks_of
 from connector.matching.config import MatchRules
@@ -32,6 +32,7 @@ from connector.records import Person
 
 __all__ = [
     "ModelRun",
+    "fit_model",
     "frequencies_of",
     "model_cluster",
     "model_links",
@@ -68,27 +69,40 @@ def random_patterns(
     found: Counter[Pattern] = Counter()
     if size < 2:
         return found
+    # In a canonical order, so the live matcher's index (in load order) and a
+    # scan of the same records (in file order) draw the same pairs.
+    ordered = sorted(keys, key=_canonical)
     draw = random.Random(size).randrange  # noqa: S311 - sampling, not secrecy
     for _ in range(min(samples, size * (size - 1) // 2)):
         left, right = draw(size), draw(size - 1)
         if right >= left:
             right += 1
-        found[compare_all(keys[left], keys[right])[0]] += 1
+        found[compare_all(ordered[left], ordered[right])[0]] += 1
     return found
 
 
-def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
-    """Fit the model on ``keys`` and return the links it makes among them.
+def _canonical(keys: Keys) -> tuple[str, str, str, str]:
+    return (keys.email or "", keys.phone or "", keys.name or "", keys.company or "")
 
-    Each link is (index, index, "model", probability).
-    """
-    frequencies = frequencies_of(keys)
+
+@dataclass(slots=True)
+class _Candidates:
+    """Every candidate pair once, as flat arrays, and the patterns' counts."""
+
+    lefts: array[int] = field(default_factory=lambda: array("i"))
+    rights: array[int] = field(default_factory=lambda: array("i"))
+    patterns: array[int] = field(default_factory=lambda: array("i"))
+    shifts: array[float] = field(default_factory=lambda: array("d"))
+    ids: dict[Pattern, int] = field(default_factory=dict)
+    counts: Counter[Pattern] = field(default_factory=Counter)
+
+
+def _candidates(
+    keys: Sequence[Keys], rules: MatchRules, frequencies: Frequencies
+) -> _Candidates:
+    found = _Candidates()
     total = len(keys)
     seen: set[int] = set()
-    lefts, rights, pattern_of_pair = array("i"), array("i"), array("i")
-    shifts = array("d")
-    pattern_ids: dict[Pattern, int] = {}
-    counts: Counter[Pattern] = Counter()
     for kind in rules.model_blocking:
         for bucket, window in blocks_of(keys, kind, rules.max_block_size):
             size = len(bucket)
@@ -101,25 +115,44 @@ def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
                         continue
                     seen.add(code)
                     pattern, values = compare_all(left_keys, keys[right])
-                    counts[pattern] += 1
-                    pattern_id = pattern_ids.setdefault(pattern, len(pattern_ids))
-                    lefts.append(left)
-                    rights.append(right)
-                    pattern_of_pair.append(pattern_id)
-                    shifts.append(frequency_bits(pattern, values, frequencies))
-    del seen
-    model = estimate(counts, random_patterns(keys), frequencies)
-    by_id = [0.0] * len(pattern_ids)
-    for pattern, pattern_id in pattern_ids.items():
+                    found.counts[pattern] += 1
+                    found.lefts.append(left)
+                    found.rights.append(right)
+                    found.patterns.append(found.ids.setdefault(pattern, len(found.ids)))
+                    found.shifts.append(frequency_bits(pattern, values, frequencies))
+    return found
+
+
+def fit_model(keys: Sequence[Keys], rules: MatchRules) -> tuple[Model, Frequencies]:
+    """The model and term frequencies of ``keys``, as a batch scan would fit them.
+
+    The live matcher fits its index through this, so a pair scores the same
+    there as in ``dedupe scan`` over the same records.
+    """
+    frequencies = frequencies_of(keys)
+    found = _candidates(keys, rules, frequencies)
+    return estimate(found.counts, random_patterns(keys), frequencies), frequencies
+
+
+def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
+    """Fit the model on ``keys`` and return the links it makes among them.
+
+    Each link is (index, index, "model", probability).
+    """
+    frequencies = frequencies_of(keys)
+    found = _candidates(keys, rules, frequencies)
+    model = estimate(found.counts, random_patterns(keys), frequencies)
+    by_id = [0.0] * len(found.ids)
+    for pattern, pattern_id in found.ids.items():
         by_id[pattern_id] = model.bits(pattern)
     threshold = rules.model_threshold
     links: list[tuple[int, int, str, float]] = []
-    pairs = zip(lefts, rights, pattern_of_pair, shifts, strict=True)
+    pairs = zip(found.lefts, found.rights, found.patterns, found.shifts, strict=True)
     for left, right, pattern_id, shift in pairs:
         chance = probability(by_id[pattern_id] + shift)
         if chance >= threshold:
             links.append((left, right, "model", chance))
-    return ModelRun(model, frequencies, links, len(lefts))
+    return ModelRun(model, frequencies, links, len(found.lefts))
 
 
 def model_cluster(

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from connector.matching import load_match_rules
-from connector.matching.keys import keys_of
+from connector.matching import Matcher, load_match_rules
+from connector.matching.keys import keys_of, person_keys
 from connector.matching.levels import COMPARISONS, Pattern, compare_all
 from connector.matching.model import Frequencies, _ordered, estimate
-from connector.matching.model_batch import model_cluster
+from connector.matching.model_batch import model_cluster, model_links
 from connector.records import Person, SourceRef
 from tests.matching.conftest import RULES_FILE as RULES_PATH
 
@@ -144,3 +145,42 @@ def test_model_scan_joins_twins_and_keeps_role_mailbox_coworkers_apart() -> None
         sum(1 for i in range(6) if cluster_of.get(f"info{i}") == found) <= 1
         for found in role
     )
+
+
+def _scenario(seed: int) -> list[tuple[str, Person]]:
+    draw = random.Random(seed)
+    families = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村"]
+    givens = ["翔", "葵", "蓮", "陽菜", "大翔", "結衣", "湊", "凛", "悠真", "美咲"]
+    people: list[tuple[str, Person]] = []
+    for index in range(300):
+        company = f"テスト{index % 30}工業"
+        last, first = draw.choice(families), draw.choice(givens)
+        email = f"p{index}@t{index % 30}.co.jp"
+        people.append((f"r{index}", _person(f"r{index}", email, last, first, company)))
+        if index % 4 == 0:
+            twin = f"r{index}b"
+            people.append((twin, _person(twin, email.upper(), last, first, company)))
+    return people
+
+
+def test_the_live_matcher_scores_a_pair_as_the_batch_scan_does() -> None:
+    """Index all but one record, match it: the same links as a scan of all."""
+    rules = replace(load_match_rules(RULES_PATH), handoff_method="model")
+    people = _scenario(seed=4)
+    keys = [person_keys(person, rules) for _, person in people]
+    run = model_links(keys, rules)
+    for query in ("r0b", "r8b", "r17"):
+        position = next(i for i, (key, _) in enumerate(people) if key == query)
+        batch = {
+            people[right if left == position else left][0]: chance
+            for left, right, _, chance in run.links
+            if position in (left, right)
+        }
+        matcher = Matcher(rules)
+        for key, person in people:
+            if key != query:
+                matcher.add(key, person)
+        live = {m.key: m.score for m in matcher.match_all(people[position][1])}
+        assert set(live) == set(batch), query
+        for key, chance in batch.items():
+            assert live[key] == pytest.approx(chance, abs=0.02)
