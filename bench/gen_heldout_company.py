@@ -436,7 +436,7 @@ class CompanyFactory:
             "-".join(_slug(w) for w in words) + tld[0],
             base + tld[1],
             short + tld[0],
-            short + _slug(words[-1])[:4] + tld[-1],
+            "".join(w[0] for w in words).lower() + tld[-1],
         ]
         return stem, stem, stem, words[0], words[0], options
 

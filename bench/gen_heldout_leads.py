@@ -33,8 +33,9 @@ from pathlib import Path
 if __package__ in {None, ""}:  # run as a script: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.gen_heldout_lookalikes import HARD_NEGATIVE_KINDS, next_group
 from bench.gen_heldout_render import TOUCHPOINTS
-from bench.gen_heldout_world import HARD_NEGATIVE_KINDS, INCIDENTAL_NAMESAKE, World
+from bench.gen_heldout_world import INCIDENTAL_NAMESAKE, World
 
 COLUMNS = (
     "record_id", "entity_id", "touchpoint", "email", "last_name", "first_name",
@@ -115,7 +116,7 @@ class HeldoutLeadGenerator:
                 pos += 1
                 yield (f"R{pos:07d}", *row, created)
                 continue
-            group = world.group(n - pos - len(heap), n - pos - 1)
+            group = next_group(world, n - pos - len(heap), n - pos - 1)
             for offset, row in group.rows:
                 heapq.heappush(heap, (pos + offset, seq, row))
                 seq += 1

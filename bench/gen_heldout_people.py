@@ -271,13 +271,18 @@ class PeopleFactory:
             p.free_email = self.free_email(p)
         if rng.random() < 0.6:
             p.mobile = mobile(self._pool, country, rng, PLACES[country].pick(rng))
-        p.home = PLACES[country].pick(rng)
-        p.home_post = postcode(p.home, rng)
-        if rng.random() < 0.08:
-            p.home_phone = self.home_phone(p.home)
 
-    def home_phone(self, home: Place) -> Phone:
+    def settle(self, p: Person, near: Place) -> Place:
+        """Where ``p`` lives: mostly in the town of their first office."""
+        if p.home is None:
+            rng = self._rng
+            p.home = near if rng.random() < 0.75 else PLACES[near.country].pick(rng)
+            p.home_post = postcode(p.home, rng)
+        return p.home
+
+    def home_phone(self, p: Person, near: Place) -> Phone:
         """A landline at home, in a block of its own so no stranger shares it."""
+        home = self.settle(p, near)
         area, start, digits = landline_block(self._pool, home)
         return landline(home, area, start + self._rng.randrange(1, 100), digits)
 
@@ -330,7 +335,12 @@ class PeopleFactory:
         return f"{local}@{c.domains[0]}"
 
     def job(
-        self, p: Person, c: Company, role_email: str = "", personal: bool = True
+        self,
+        p: Person,
+        c: Company,
+        role_email: str = "",
+        personal: bool = True,
+        at_hq: bool = False,
     ) -> Job:
         """Hire ``p`` at ``c``: a mailbox (unless role box only), maybe a desk line."""
         rng = self._rng
@@ -351,9 +361,13 @@ class PeopleFactory:
             title, dept = _US_TITLES.pick(rng)
             title_en, dept_en = title, dept
         place = c.place
-        if c.size >= 50 and rng.random() < 0.15:
+        if c.size >= 50 and not at_hq and rng.random() < 0.15:
             place = PLACES[c.country].pick(rng)
         post = c.postcode if place is c.place else postcode(place, rng)
+        if p.home is None:
+            self.settle(p, place)
+            if rng.random() < 0.08:
+                p.home_phone = self.home_phone(p, place)
         return Job(
             c, email, alt, role_email, desk, title, title_en, dept, dept_en, place, post
         )

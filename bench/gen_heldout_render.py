@@ -205,7 +205,10 @@ def render(
 ) -> tuple[str, ...]:
     """One record in ``COLUMNS`` order, without its record id and creation time."""
     fill = _FILL[tp]
-    english = rng.random() < (fill["en"] if job.company.country == "JP" else 1.0)
+    # A look-alike pair is shown in one script, so the likeness is plain to see.
+    english = job.company.country != "JP" or (
+        not force.clean_name and rng.random() < fill["en"]
+    )
     if p.kind == "jp":
         last, first, lk, fk = _jp_names(
             p, tp, english or job.company.country != "JP", rng, force
@@ -264,14 +267,14 @@ def _case(text: str, rng: random.Random, lower: float, upper: float) -> str:
     return text
 
 
-def _kana(text: str, script: float, rng: random.Random) -> str:
-    """Katakana as typed: sometimes hiragana, half-width a ``script`` share."""
+def _kana(last: str, first: str, half: float, rng: random.Random) -> tuple[str, str]:
+    """A reading as typed, both parts in one script: katakana, hiragana, half-width."""
     r = rng.random()
-    if r < script:
-        return halfwidth_kana(text)
-    if r < script + 0.25:
-        return hiragana(text)
-    return text
+    if r < half:
+        return halfwidth_kana(last), halfwidth_kana(first)
+    if r < half + 0.25:
+        return hiragana(last), hiragana(first)
+    return last, first
 
 
 def _jp_names(
@@ -279,12 +282,15 @@ def _jp_names(
 ) -> tuple[str, str, str, str]:
     fill = _FILL[tp]
     half = 0.4 if tp == "crm_import" else 0.05
-    kana_on = rng.random() < fill["kana"]
-    lk, fk = (
-        (_kana(p.last_kana, half, rng), _kana(p.first_kana, half, rng))
-        if kana_on
-        else ("", "")
-    )
+    lk, fk = ("", "")
+    if rng.random() < fill["kana"]:
+        lk, fk = _kana(p.last_kana, p.first_kana, half, rng)
+    if force.clean_name:
+        return (
+            (p.plain_last, p.plain_first, lk, fk)
+            if latin
+            else (p.last, p.first, lk, fk)
+        )
     if latin:
         own = rng.random() < 0.5
         last, first = (
@@ -293,7 +299,7 @@ def _jp_names(
         if tp in {"badge", "crm_import"} and rng.random() < 0.6:
             last = last.upper()
             first = first.upper() if tp == "crm_import" else first
-        if tp == "badge" and not force.clean_name and rng.random() < 0.15:
+        if tp == "badge" and rng.random() < 0.15:
             last, first = (
                 (ocr(last, rng), first)
                 if rng.random() < 0.5
@@ -302,27 +308,12 @@ def _jp_names(
         if tp == "webinar" and rng.random() < 0.35:
             last, first = first, last
         return last, first, lk, fk
-    mode = "kanji" if force.clean_name else _JP_MODES[tp].pick(rng)
+    mode = _JP_MODES[tp].pick(rng)
     last, first = p.last, p.first
-    if mode == "kanji" and not force.clean_name:
-        r = rng.random()
-        if tp == "badge" and r < 0.1:
-            last, first = (
-                swap_chars(last, jv.KANJI_OCR, rng),
-                swap_chars(first, jv.KANJI_OCR, rng),
-            )
-        elif r < 0.04:
-            last = swap_chars(last, jv.KANJI_VARIANTS, rng)
-        elif r < 0.06 and tp in {"webinar", "freemail_form"}:
-            group = _HOMOPHONES.get(first) or _HOMOPHONES.get(last)
-            if group and first in _HOMOPHONES:
-                first = rng.choice(_HOMOPHONES[first])
-            elif group:
-                last = rng.choice(group)
-        return last, first, lk, fk
+    if mode == "kanji":
+        return (*_kanji_noise(last, first, tp, rng), lk, fk)
     if mode == "kana":
-        k_last, k_first = _kana(p.last_kana, half, rng), _kana(p.first_kana, half, rng)
-        return k_last, k_first, lk, fk
+        return (*_kana(p.last_kana, p.first_kana, half, rng), lk, fk)
     if mode == "romaji":
         return (
             _case(p.last_lat, rng, 0.3, 0.15),
@@ -344,6 +335,21 @@ def _jp_names(
     return last + sep + first, "", lk, fk
 
 
+def _kanji_noise(last: str, first: str, tp: str, rng: random.Random) -> tuple[str, str]:
+    """A misread shape on a badge, an old kanji form, or the IME's other homophone."""
+    r = rng.random()
+    if tp == "badge" and r < 0.1:
+        return swap_chars(last, jv.KANJI_OCR, rng), swap_chars(first, jv.KANJI_OCR, rng)
+    if r < 0.04:
+        return swap_chars(last, jv.KANJI_VARIANTS, rng), first
+    if r < 0.06 and tp in {"webinar", "freemail_form"}:
+        if first in _HOMOPHONES:
+            return last, rng.choice(_HOMOPHONES[first])
+        if last in _HOMOPHONES:
+            return rng.choice(_HOMOPHONES[last]), first
+    return last, first
+
+
 def _latin_last(last: str, rng: random.Random) -> str:
     if last.endswith(" Jr.") and rng.random() < 0.5:
         return last[:-4]
@@ -363,6 +369,8 @@ def _latin_last(last: str, rng: random.Random) -> str:
 def _latin_names(
     p: Person, tp: str, rng: random.Random, force: Force
 ) -> tuple[str, str]:
+    if force.clean_name:
+        return p.last, p.first
     last, first = _latin_last(p.last, rng), p.first
     if p.kind == "cn":
         r = rng.random()
@@ -377,8 +385,6 @@ def _latin_names(
             last = last.split()[-1]
     elif p.nick and rng.random() < {"badge": 0.25, "freemail_form": 0.15}.get(tp, 0.08):
         first = p.nick
-    if force.clean_name:
-        return last, first
     if p.middle and rng.random() < (0.15 if tp == "meishi" else 0.05):
         first = f"{first} {p.middle}."
     if tp == "crm_import":
@@ -579,20 +585,17 @@ def _address(
 
 
 def _email(tp: str, p: Person, job: Job, rng: random.Random, force: Force) -> str:
-    if force.email:
-        return (
-            force.email.upper()
-            if tp == "crm_import" and rng.random() < 0.3
-            else force.email
-        )
+    if force.email or force.free:
+        # Shown as it is, so the look-alike pair really shares the address.
+        return force.email or p.free_email
     fill = _FILL[tp]
-    if force.free or (p.free_email and rng.random() < fill["free"]):
+    if p.free_email and rng.random() < fill["free"]:
         address = p.free_email
     elif job.role_email and (not job.email or rng.random() < 0.7):
         address = job.role_email
     else:
         address = job.alt_email if job.alt_email and rng.random() < 0.15 else job.email
-    if not address or (not force.free and rng.random() >= fill["email"]):
+    if not address or rng.random() >= fill["email"]:
         return ""
     if tp == "badge":
         return ocr(address, rng) if rng.random() < 0.25 else address

@@ -1,10 +1,10 @@
 """The held-out world: who works where, who has several records, who looks alike.
 
-``World.group`` makes the next small group of people (usually one person; a hard
-negative makes two to four) and plans every record of each of them: which
-touchpoint, at which job, what it must show, and how far ahead in the file it
-lands. Companies are drawn from a pool of open slots (one per person still to
-hire), so coworkers are spread through the file instead of arriving together.
+``World`` makes people and plans every record of each of them: which touchpoint,
+at which job, what it must show, and how far ahead in the file it lands (the
+look-alike groups are built in ``gen_heldout_lookalikes``). Companies are drawn
+from a pool of open slots (one per person still to hire), so coworkers are spread
+through the file instead of arriving together.
 """
 
 from __future__ import annotations
@@ -13,17 +13,10 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from bench import gen_heldout_vocab_west as wv
 from bench.gen_heldout_company import Company, CompanyFactory, NumberPool, Weighted
 from bench.gen_heldout_people import Job, PeopleFactory, Person
 from bench.gen_heldout_render import NO_FORCE, TOUCHPOINT_WEIGHTS, Force, render
 
-ROLE_MAILBOX = "shared_role_mailbox"
-NAMESAKE = "namesake_same_company"
-FAMILY = "family_shared_contact"
-SUCCESSOR = "successor_takes_over"
-COMMON_NAME = "common_name_same_state"
-HARD_NEGATIVE_KINDS = (ROLE_MAILBOX, NAMESAKE, FAMILY, SUCCESSOR, COMMON_NAME)
 INCIDENTAL_NAMESAKE = "namesake_incidental"
 
 _EXTRA = Weighted(((2, 60), (3, 25), (4, 10), (5, 5)))
@@ -106,11 +99,12 @@ class World:
 
     # People -------------------------------------------------------------------
 
-    def _eid(self) -> str:
+    def eid(self) -> str:
+        """The next entity id: the ground truth of one person."""
         self.next_eid += 1
         return f"E{self.next_eid:07d}"
 
-    def _register(self, p: Person, c: Company, group: Group, skip: str = "") -> None:
+    def register(self, p: Person, c: Company, group: Group, skip: str = "") -> None:
         """Note namesakes the world made by chance (same full name, same company)."""
         if not c.names:
             self.companies_hiring += 1
@@ -119,7 +113,8 @@ class World:
         group.pairs.extend((INCIDENTAL_NAMESAKE, e, p.eid) for e in seen if e != skip)
         seen.append(p.eid)
 
-    def _delay(self, horizon: int) -> int:
+    def delay(self, horizon: int) -> int:
+        """How far ahead a later record lands: half log-uniform, half uniform."""
         hi = min(horizon, _MAX_DELAY)
         lo = min(_MIN_GAP, hi)
         if hi <= lo:
@@ -128,10 +123,11 @@ class World:
             return int(math.exp(self.rng.uniform(math.log(lo), math.log(hi))))
         return self.rng.randint(lo, hi)
 
-    def _k(self) -> int:
+    def k(self) -> int:
+        """Records of one person: 88 % one, else two to five (mostly two)."""
         return 1 if self.rng.random() < 0.88 else _EXTRA.pick(self.rng)
 
-    def _plan(
+    def plan(
         self,
         group: Group,
         p: Person,
@@ -142,7 +138,7 @@ class World:
         """Render the records of ``p``: record i at ``jobs[i]``, from ``start`` on."""
         rng = self.rng
         k = len(jobs)
-        later = (start + self._delay(max(0, horizon - start)) for _ in range(k - 1))
+        later = (start + self.delay(max(0, horizon - start)) for _ in range(k - 1))
         offsets = [start, *sorted(later)]
         for offset, (job, force) in zip(offsets, jobs, strict=True):
             tp = "freemail_form" if force.free else TOUCHPOINT_WEIGHTS.pick(rng)
@@ -174,218 +170,55 @@ class World:
             for i in range(k)
         ]
 
-    def group(self, budget: int, horizon: int) -> Group:
-        """The next group, with at most ``budget`` records, none beyond ``horizon``."""
-        c = self.draw()
-        r = self.rng.random()
-        if budget >= 8 and horizon >= 200:
-            if r < 0.009:
-                return self._role_mailbox(c, budget, horizon)
-            if r < 0.019 and c.size >= 20:
-                return self._namesakes(c, budget, horizon)
-            if r < 0.029 and c.country in {"JP", "US"}:
-                return self._family(c, budget, horizon)
-            if r < 0.039:
-                return self._successor(c, budget, horizon)
-            if c.country == "US" and c.size < 200 and r < 0.039 + 0.07:
-                return self._common_name(c, budget, horizon)
+    def single(self, c: Company, budget: int, horizon: int) -> Group:
+        """One ordinary person at ``c`` with one to five records."""
         group = Group()
-        p = self.people.person(self._eid(), c.country)
-        self._register(p, c, group)
+        p = self.people.person(self.eid(), c.country)
+        self.register(p, c, group)
         job = self.people.job(p, c)
-        k = min(self._k(), budget)
-        self._plan(group, p, self._single_jobs(p, c, job, k, group), 0, horizon)
+        k = min(self.k(), budget)
+        self.plan(group, p, self._single_jobs(p, c, job, k, group), 0, horizon)
         return group
 
-    def _ks(self, n: int, budget: int) -> list[int]:
-        ks = [self._k() for _ in range(n)]
+    def same_job(
+        self,
+        group: Group,
+        p: Person,
+        job: Job,
+        first: Force,
+        k: int,
+        start: int,
+        end: int,
+    ) -> None:
+        """Plan ``k`` records of ``p`` at one job, the first showing ``first``."""
+        self.plan(group, p, [(job, first), *[(job, NO_FORCE)] * (k - 1)], start, end)
+
+    def ks(self, n: int, budget: int) -> list[int]:
+        """Record counts for ``n`` people, trimmed to fit ``budget``."""
+        ks = [self.k() for _ in range(n)]
         while sum(ks) > budget:
             ks[ks.index(max(ks))] -= 1
         return ks
 
-    def _members(self, c: Company, n: int, group: Group) -> list[Person]:
-        first = self.people.person(self._eid(), c.country)
+    def members(self, c: Company, n: int, group: Group) -> list[Person]:
+        """``n`` coworkers at ``c``; in Japan a quarter share the first's surname."""
+        first = self.people.person(self.eid(), c.country)
         people = [first]
         for _ in range(n - 1):
             if first.kind == "jp" and self.rng.random() < 0.25:
                 q = self.people.relative(
                     first,
-                    self._eid(),
+                    self.eid(),
                     c.country,
                     "M" if self.rng.random() < 0.6 else "F",
                 )
             else:
-                q = self.people.person(self._eid(), c.country)
+                q = self.people.person(self.eid(), c.country)
             people.append(q)
         for q in people:
-            self._register(q, c, group)
+            self.register(q, c, group)
         return people
 
-    def _role_mailbox(self, c: Company, budget: int, horizon: int) -> Group:
-        """Coworkers who all register with one role mailbox and the main line."""
-        group = Group()
-        box = c.free_role_box(self.rng)
-        n = 2 if self.rng.random() < 0.7 else (3 if self.rng.random() < 0.83 else 4)
-        people = self._members(c, n if box else 1, group)
-        for i, (p, k) in enumerate(
-            zip(people, self._ks(len(people), budget), strict=True)
-        ):
-            job = self.people.job(
-                p, c, role_email=box, personal=self.rng.random() < 0.5
-            )
-            force = Force(email=box, phone=c.main) if box else NO_FORCE
-            self._plan(
-                group,
-                p,
-                [(job, force)] + [(job, NO_FORCE)] * (k - 1),
-                self._start(i, horizon),
-                horizon,
-            )
-        group.pairs += _all_pairs(ROLE_MAILBOX, people) if box else []
-        return group
-
-    def _start(self, i: int, horizon: int) -> int:
-        return 0 if i == 0 else min(horizon, self._delay(horizon))
-
-    def _namesakes(self, c: Company, budget: int, horizon: int) -> Group:
-        """Two (or three) people with one full name at one large company."""
-        group = Group()
-        first = self.people.person(self._eid(), c.country)
-        people = [first] + [
-            self.people.namesake(first, self._eid(), c.country)
-            for _ in range(1 if self.rng.random() < 0.9 else 2)
-        ]
-        for i, (p, k) in enumerate(
-            zip(people, self._ks(len(people), budget), strict=True)
-        ):
-            self._register(p, c, group, skip=first.eid if i else "")
-            job = self.people.job(p, c)
-            if job.desk is None:
-                job.desk = c.desk_line(self.pool)
-            force = Force(email=job.email, phone=job.desk, clean_name=True)
-            self._plan(
-                group,
-                p,
-                [(job, force)] + [(job, NO_FORCE)] * (k - 1),
-                self._start(i, horizon),
-                horizon,
-            )
-        group.pairs += _all_pairs(NAMESAKE, people)
-        return group
-
-    def _family(self, c: Company, budget: int, horizon: int) -> Group:
-        """Father and son or spouses sharing a free-mail address or a home phone."""
-        rng = self.rng
-        group = Group()
-        head = self.people.person(self._eid(), c.country)
-        spouse = rng.random() < 0.5
-        gender = ("F" if head.gender == "M" else "M") if spouse else head.gender
-        kin = self.people.relative(head, self._eid(), c.country, gender)
-        if not spouse and head.kind == "west" and rng.random() < 0.2:
-            kin.first, kin.first_lat, kin.plain_first, kin.nick = (
-                head.first,
-                head.first,
-                head.first,
-                head.nick,
-            )
-            kin.last = kin.last_lat = kin.plain_last = f"{head.last} Jr."
-        kin.home, kin.home_post = head.home, head.home_post
-        if rng.random() < 0.6:
-            head.free_email = head.free_email or self.people.free_email(head)
-            kin.free_email = head.free_email
-            force = Force(free=True)
-        else:
-            assert head.home is not None  # noqa: S101 -- contacts() always sets a home
-            head.home_phone = kin.home_phone = self.people.home_phone(head.home)
-            force = Force(phone=head.home_phone)
-        where = c if rng.random() < 0.3 else self.other(c)
-        self._register(head, c, group)
-        self._register(kin, where, group)
-        for i, (p, at, k) in enumerate(
-            zip((head, kin), (c, where), self._ks(2, budget), strict=True)
-        ):
-            job = self.people.job(p, at)
-            self._plan(
-                group,
-                p,
-                [(job, force)] + [(job, NO_FORCE)] * (k - 1),
-                self._start(i, horizon),
-                horizon,
-            )
-        group.pairs.append((FAMILY, head.eid, kin.eid))
-        return group
-
-    def _successor(self, c: Company, budget: int, horizon: int) -> Group:
-        """A successor who takes over a predecessor's role mailbox and desk phone."""
-        group = Group()
-        box = c.free_role_box(self.rng)
-        people = self._members(c, 2 if box else 1, group)
-        ks = self._ks(len(people), budget)
-        desk = c.desk_line(self.pool)
-        before = self.people.job(
-            people[0], c, role_email=box, personal=self.rng.random() < 0.6
-        )
-        before.desk = desk
-        force = Force(email=box, phone=desk) if box else NO_FORCE
-        half = horizon // 2
-        self._plan(
-            group,
-            people[0],
-            [(before, force)] + [(before, NO_FORCE)] * (ks[0] - 1),
-            0,
-            half,
-        )
-        if box:
-            after = self.people.job(
-                people[1], c, role_email=box, personal=self.rng.random() < 0.6
-            )
-            after.desk, after.title, after.title_en = (
-                desk,
-                before.title,
-                before.title_en,
-            )
-            after.dept, after.dept_en = before.dept, before.dept_en
-            last = max(offset for offset, _ in group.rows)
-            start = min(horizon, last + self._delay(max(0, horizon - last)))
-            self._plan(
-                group,
-                people[1],
-                [(after, force)] + [(after, NO_FORCE)] * (ks[1] - 1),
-                start,
-                horizon,
-            )
-            group.pairs.append((SUCCESSOR, people[0].eid, people[1].eid))
-        return group
-
-    def _common_name(self, c: Company, budget: int, horizon: int) -> Group:
-        """People with one very common US name at different companies in one state."""
-        rng = self.rng
-        group = Group()
-        first, last, gender = rng.choice(wv.COMMON_NAMES)
-        n = 2 if rng.random() < 0.85 else 3
-        people, where = [], []
-        for i in range(n):
-            p = self.people.latin(self._eid(), "west", gender, first, last)
-            self.people.contacts(p, "US")
-            at = c if i == 0 else self.other(c, same_region=True)
-            self._register(p, at, group)
-            people.append(p)
-            where.append(at)
-        for i, (p, at, k) in enumerate(
-            zip(people, where, self._ks(n, budget), strict=True)
-        ):
-            job = self.people.job(p, at)
-            force = Force(clean_name=True, region=True)
-            self._plan(
-                group,
-                p,
-                [(job, force)] + [(job, NO_FORCE)] * (k - 1),
-                self._start(i, horizon),
-                horizon,
-            )
-        group.pairs += _all_pairs(COMMON_NAME, people)
-        return group
-
-
-def _all_pairs(kind: str, people: list[Person]) -> list[tuple[str, str, str]]:
-    return [(kind, a.eid, b.eid) for i, a in enumerate(people) for b in people[i + 1 :]]
+    def start(self, i: int, horizon: int) -> int:
+        """Where member ``i`` of a group begins: the first now, the others later."""
+        return 0 if i == 0 else min(horizon, self.delay(horizon))
