@@ -79,6 +79,8 @@ class HeldoutLeadGenerator:
         self.seed = seed
         self._stats: HeldoutStats | None = None
         self._done = False
+        self.job_changers: list[str] = []
+        """Entity ids of the people who change company between their records."""
         self.hard_negatives: list[tuple[str, str, str]] = []
         """(kind, entity_a, entity_b) of every hard-negative pair, incidental too."""
 
@@ -101,6 +103,7 @@ class HeldoutLeadGenerator:
         stats = self._stats = HeldoutStats()
         self._done = False
         self.hard_negatives = []
+        self.job_changers = []
         heap: list[tuple[int, int, tuple[str, ...]]] = []
         seq = 0
         pos = 0
@@ -125,7 +128,8 @@ class HeldoutLeadGenerator:
                 if k > 1:
                     stats.duplicate_entities += 1
                     stats.duplicate_pairs += k * (k - 1) // 2
-            stats.job_changers += group.job_changes
+            stats.job_changers += len(group.movers)
+            self.job_changers.extend(group.movers)
             for pair in group.pairs:
                 if pair[0] == INCIDENTAL_NAMESAKE:
                     stats.incidental_namesake_pairs += 1

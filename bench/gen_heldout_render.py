@@ -223,11 +223,8 @@ def render(
     )
     title, dept = _title(job, tp, english, rng)
     phone, mob = _phones(tp, p, job, rng, force)
-    place, post = (
-        (p.home, p.home_post)
-        if tp == "freemail_form" and p.home
-        else (job.place, job.postcode)
-    )
+    at_home = tp == "freemail_form" and p.home and not force.region
+    place, post = (p.home, p.home_post) if at_home else (job.place, job.postcode)
     country, region, city, post = _address(place, post, tp, english, rng, force.region)
     row = (
         p.eid,
@@ -513,7 +510,10 @@ def _digit_typo(text: str, rng: random.Random) -> str:
     if len(spots) < 4:
         return text
     i = rng.choice(spots[2:])
-    return text[:i] + str(rng.randrange(10)) + text[i + 1 :]
+    digit = str(rng.randrange(10))
+    if text[i] > "9":  # a full-width digit stays full-width
+        digit = fullwidth_digits(digit)
+    return text[:i] + digit + text[i + 1 :]
 
 
 def _phones(

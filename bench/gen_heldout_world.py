@@ -31,7 +31,7 @@ class Group:
     rows: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     entities: list[int] = field(default_factory=list)
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
-    job_changes: int = 0
+    movers: list[str] = field(default_factory=list)
 
 
 class World:
@@ -164,7 +164,7 @@ class World:
         keep = Force(mobile=True) if use_mobile else Force(free=True)
         new = self.people.job(p, self.other(c))
         cut = rng.randint(1, k - 1)
-        group.job_changes += 1
+        group.movers.append(p.eid)
         return [
             (job if i < cut else new, keep if i in {cut - 1, cut} else NO_FORCE)
             for i in range(k)
