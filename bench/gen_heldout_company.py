@@ -388,16 +388,11 @@ class CompanyFactory:
                 f"{head_rom} {trade_en}",
             )
             tail = tail_en = _slug(trade_en)
-        base = _slug(head_rom) if r < 0.85 else _slug(head_rom + trade_en[:4])
-        options = [
-            f"{base}.co.jp",
-            f"{base}-{tail}.co.jp",
-            f"{base}{tail}.co.jp",
-            f"{base}.com",
-            f"{base}-{tail_en}.com",
-            f"{base}.jp",
-            f"{base}{tail}.jp",
-        ]
+        base = _slug(head_rom)
+        options = [f"{base}-{tail}.co.jp", f"{base}{tail}.co.jp", f"{base}{tail}.jp"]
+        options += [f"{base}-{tail_en}.com", f"{base}{tail[:4]}.co.jp"]
+        if r < 0.85:  # a plain katakana word is nobody's domain on its own
+            options += [f"{base}.co.jp", f"{base}.com", f"{base}.jp"]
         rng.shuffle(options)
         english = en if rng.random() < 0.6 else alt
         return stem, english, alt if english == en else en, head, head_rom, options

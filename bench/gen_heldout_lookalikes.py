@@ -77,7 +77,7 @@ def namesakes(w: World, c: Company, budget: int, horizon: int) -> Group:
     initial) and each has a desk line of their own.
     """
     group = Group()
-    first = w.people.person(w.eid(), c.country)
+    first = w.people.person(w.eid(), c.country, c.place)
     twins = 1 if w.rng.random() < 0.9 else 2
     people = [
         first,
@@ -98,7 +98,7 @@ def family(w: World, c: Company, budget: int, horizon: int) -> Group:
     """Father and son, or spouses, sharing a free-mail address or a home phone."""
     rng = w.rng
     group = Group()
-    head = w.people.person(w.eid(), c.country)
+    head = w.people.person(w.eid(), c.country, c.place)
     spouse = rng.random() < 0.5
     gender = ("F" if head.gender == "M" else "M") if spouse else head.gender
     kin = w.people.relative(head, w.eid(), c.country, gender)
@@ -160,7 +160,7 @@ def common_name(w: World, c: Company, budget: int, horizon: int) -> Group:
     people, where = [], []
     for i in range(n):
         p = w.people.latin(w.eid(), "west", gender, first, last)
-        w.people.contacts(p, "US")
+        w.people.contacts(p, "US", c.place)
         at = c if i == 0 else w.other(c, same_region=True)
         w.register(p, at, group)
         people.append(p)

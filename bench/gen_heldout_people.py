@@ -144,20 +144,18 @@ class PeopleFactory:
             t = rng.choice(jv.FEMALE_TAILS)
         return h[0] + t[0], h[1] + t[1]
 
-    def person(
-        self, eid: str, country: str, kind: str = "", gender: str = ""
-    ) -> Person:
-        """A new person as the company's country would hire them."""
+    def person(self, eid: str, country: str, near: Place | None = None) -> Person:
+        """A new person as a company in ``country`` (office at ``near``) hires."""
         rng = self._rng
-        kind = kind or _KINDS[country].pick(rng)
-        gender = gender or ("M" if rng.random() < 0.58 else "F")
+        kind = _KINDS[country].pick(rng)
+        gender = "M" if rng.random() < 0.58 else "F"
         if kind == "jp":
             last, last_kana = self.jp_surname()
             first, first_kana = self.jp_given(gender)
             p = self.from_jp(eid, gender, last, last_kana, first, first_kana)
         else:
             p = self.latin(eid, kind, gender)
-        self.contacts(p, country)
+        self.contacts(p, country, near)
         return p
 
     def relative(self, p: Person, eid: str, country: str, gender: str) -> Person:
@@ -264,13 +262,17 @@ class PeopleFactory:
             nick,
         )
 
-    def contacts(self, p: Person, country: str) -> None:
-        """Free mail for a third of people, a mobile for most; both unique."""
+    def contacts(self, p: Person, country: str, near: Place | None = None) -> None:
+        """Free mail for a third of people, a mobile for most; both unique.
+
+        A US mobile mostly has the area code of the office town (``near``).
+        """
         rng = self._rng
         if rng.random() < 0.33:
             p.free_email = self.free_email(p)
         if rng.random() < 0.6:
-            p.mobile = mobile(self._pool, country, rng, PLACES[country].pick(rng))
+            town = near if near and rng.random() < 0.7 else PLACES[country].pick(rng)
+            p.mobile = mobile(self._pool, country, rng, town)
 
     def settle(self, p: Person, near: Place) -> Place:
         """Where ``p`` lives: mostly in the town of their first office."""

@@ -173,7 +173,7 @@ class World:
     def single(self, c: Company, budget: int, horizon: int) -> Group:
         """One ordinary person at ``c`` with one to five records."""
         group = Group()
-        p = self.people.person(self.eid(), c.country)
+        p = self.people.person(self.eid(), c.country, c.place)
         self.register(p, c, group)
         job = self.people.job(p, c)
         k = min(self.k(), budget)
@@ -202,7 +202,7 @@ class World:
 
     def members(self, c: Company, n: int, group: Group) -> list[Person]:
         """``n`` coworkers at ``c``; in Japan a quarter share the first's surname."""
-        first = self.people.person(self.eid(), c.country)
+        first = self.people.person(self.eid(), c.country, c.place)
         people = [first]
         for _ in range(n - 1):
             if first.kind == "jp" and self.rng.random() < 0.25:
@@ -213,7 +213,7 @@ class World:
                     "M" if self.rng.random() < 0.6 else "F",
                 )
             else:
-                q = self.people.person(self.eid(), c.country)
+                q = self.people.person(self.eid(), c.country, c.place)
             people.append(q)
         for q in people:
             self.register(q, c, group)
