@@ -9,6 +9,7 @@ same value twice, so two companies never share a line or a domain by accident.
 from __future__ import annotations
 
 import random
+import re
 from bisect import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -280,12 +281,13 @@ def _zipf_exponent(max_size: int, mean: float) -> float:
     return (lo + hi) / 2
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]")
 _Names: TypeAlias = tuple[str, str, str, str, str, list[str]]
 """Stem, English stem, other stem, head word, head in Latin, and domain options."""
 
 
 def _slug(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isascii() and c.isalnum())
+    return _NOT_SLUG.sub("", text.lower())
 
 
 class CompanyFactory:

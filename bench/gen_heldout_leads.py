@@ -22,7 +22,6 @@ import argparse
 import csv
 import heapq
 import json
-import random
 import resource
 import sys
 import time
@@ -35,6 +34,7 @@ if __package__ in {None, ""}:  # run as a script: make the `bench` package impor
 
 from bench.gen_heldout_lookalikes import HARD_NEGATIVE_KINDS, next_group
 from bench.gen_heldout_render import TOUCHPOINTS
+from bench.gen_heldout_text import FastRandom
 from bench.gen_heldout_world import INCIDENTAL_NAMESAKE, World
 
 COLUMNS = (
@@ -46,6 +46,16 @@ COLUMNS = (
 _START = 1_680_274_800  # 2023-04-01 00:00 JST: the first record
 _SPAN = 3 * 365 * 86_400  # records are created over three years, in file order
 _JST = 9 * 3600
+
+
+def _timestamp(stamp: int, days: dict[int, str]) -> str:
+    """ISO time in JST; the date part is cached per day, which strftime is not."""
+    day, second = divmod(stamp, 86_400)
+    date = days.get(day)
+    if date is None:
+        date = days[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
+    hour, rest = divmod(second, 3600)
+    return f"{date}T{hour:02d}:{rest // 60:02d}:{rest % 60:02d}+09:00"
 
 
 @dataclass(slots=True)
@@ -98,7 +108,7 @@ class HeldoutLeadGenerator:
     def rows(self) -> Iterator[tuple[str, ...]]:
         """Yield ``records`` rows in ``COLUMNS`` order, each person's records apart."""
         n = self.records
-        rng = random.Random(self.seed)
+        rng = FastRandom(self.seed)
         world = World(rng, n)
         stats = self._stats = HeldoutStats()
         self._done = False
@@ -108,13 +118,14 @@ class HeldoutLeadGenerator:
         seq = 0
         pos = 0
         step = _SPAN / n
+        days: dict[int, str] = {}
         while pos < n:
             if heap and (heap[0][0] <= pos or len(heap) >= n - pos):
                 row = heapq.heappop(heap)[2]
-                stamp = _START + int(pos * step) + rng.randrange(max(1, int(step)))
-                created = time.strftime(
-                    "%Y-%m-%dT%H:%M:%S+09:00", time.gmtime(stamp + _JST)
+                stamp = (
+                    _START + _JST + int(pos * step) + rng.randrange(max(1, int(step)))
                 )
+                created = _timestamp(stamp, days)
                 stats.touchpoints[row[1]] += 1
                 pos += 1
                 yield (f"R{pos:07d}", *row, created)

@@ -105,6 +105,15 @@ _LETTERS = "abcdefghijklmnoprstwy"
 
 
 @lru_cache(maxsize=65_536)
+def _latin(kana: str, style: str) -> tuple[str, str]:
+    """A reading in one person's romaji and in plain Hepburn, capitalised."""
+    wapuro = romaji(kana)
+    return romaji_style(wapuro, style).capitalize(), romaji_style(
+        wapuro, "plain"
+    ).capitalize()
+
+
+@lru_cache(maxsize=65_536)
 def slug(text: str) -> str:
     """Lower-case ASCII letters and digits only: the part of a name a mailbox keeps."""
     return _NOT_SLUG.sub("", text.lower())
@@ -191,7 +200,8 @@ class PeopleFactory:
     ) -> Person:
         """A Japanese person from kanji and readings; romaji in their own spelling."""
         style = _STYLE.pick(self._rng)
-        lr, fr = romaji(last_kana), romaji(first_kana)
+        last_own, last_plain = _latin(last_kana, style)
+        first_own, first_plain = _latin(first_kana, style)
         return Person(
             eid,
             "jp",
@@ -200,10 +210,10 @@ class PeopleFactory:
             first,
             last_kana,
             first_kana,
-            romaji_style(lr, style).capitalize(),
-            romaji_style(fr, style).capitalize(),
-            romaji_style(lr, "plain").capitalize(),
-            romaji_style(fr, "plain").capitalize(),
+            last_own,
+            first_own,
+            last_plain,
+            first_plain,
             "",
             "",
         )

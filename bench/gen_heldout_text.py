@@ -10,9 +10,38 @@ import random
 import re
 import unicodedata
 from bisect import bisect
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
+
+from typing_extensions import override
+
+T = TypeVar("T")
+
+
+class FastRandom(random.Random):
+    """``random.Random`` with one-draw ``choice``/``randrange``/``randint``.
+
+    The standard methods draw bits in a rejection loop of Python calls; one float
+    per call is exact enough for test data and about twice as fast, which matters
+    at millions of calls. Deterministic for a seed, like its base.
+    """
+
+    @override
+    def choice(self, seq: Sequence[T]) -> T:
+        return seq[int(self.random() * len(seq))]
+
+    @override
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        if stop is None:
+            return int(self.random() * start)
+        return start + int(self.random() * (stop - start))
+
+    @override
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
 
 Phone: TypeAlias = tuple[str, str, str, str]
 """A phone number: (country code, area or mobile prefix with trunk 0, middle, last)."""
