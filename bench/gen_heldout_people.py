@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from bench import gen_heldout_vocab as jv
 from bench import gen_heldout_vocab_west as wv
-from bench.gen_heldout_company import (
+from bench.gen_heldout_company import Company
+from bench.gen_heldout_places import (
     PLACES,
-    Company,
     NumberPool,
     Place,
     Weighted,

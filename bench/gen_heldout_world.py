@@ -13,8 +13,9 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from bench.gen_heldout_company import Company, CompanyFactory, NumberPool, Weighted
+from bench.gen_heldout_company import Company, CompanyFactory
 from bench.gen_heldout_people import Job, PeopleFactory, Person
+from bench.gen_heldout_places import NumberPool, Weighted
 from bench.gen_heldout_render import NO_FORCE, TOUCHPOINT_WEIGHTS, Force, render
 
 INCIDENTAL_NAMESAKE = "namesake_incidental"
