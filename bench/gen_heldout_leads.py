@@ -122,10 +122,7 @@ class HeldoutLeadGenerator:
         while pos < n:
             if heap and (heap[0][0] <= pos or len(heap) >= n - pos):
                 row = heapq.heappop(heap)[2]
-                stamp = (
-                    _START + _JST + int(pos * step) + rng.randrange(max(1, int(step)))
-                )
-                created = _timestamp(stamp, days)
+                created = _timestamp(_START + _JST + int(pos * step), days)
                 stats.touchpoints[row[1]] += 1
                 pos += 1
                 yield (f"R{pos:07d}", *row, created)

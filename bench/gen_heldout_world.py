@@ -151,13 +151,13 @@ class World:
     def _single_jobs(
         self, p: Person, c: Company, job: Job, k: int, group: Group
     ) -> list[tuple[Job, Force]]:
-        """Records of one person; 3 % of people with several records change jobs.
+        """Records of one person; about 3 % of people with several records move.
 
         A job changer gets a new company, mailbox and phone, and keeps a mobile or a
         free-mail address, shown on the last record before and the first after.
         """
         rng = self.rng
-        if k < 2 or rng.random() >= 0.03:
+        if k < 2 or rng.random() >= 0.033:  # look-alike members never move: 3 % overall
             return [(job, NO_FORCE)] * k
         if not p.mobile and not p.free_email:
             p.free_email = self.people.free_email(p)
