@@ -172,7 +172,7 @@ class CompanyFactory:
         stem, stem_en, stem_alt, head, head_en, domains = names
         place = place or PLACES[country].pick(rng)
         first = self._domain(domains)
-        picked = (first,)
+        picked: tuple[str, ...] = (first,)
         rest = [d for d in domains if d != first]
         if rest and len(domains) > 2 and rng.random() < 0.3:
             i = rng.randrange(len(rest))
@@ -240,7 +240,7 @@ class CompanyFactory:
         rng = self._rng
         if country == "US":
             heads = wv.US_STEM_HEADS
-            tld = (".com", ".com", ".com", ".io", ".co")
+            tld: tuple[str, ...] = (".com", ".com", ".com", ".io", ".co")
         else:
             heads = wv.APAC_STEM_HEADS
             tld = {

@@ -182,10 +182,11 @@ def render(
     )
     title, dept = _title(job, tp, english, rng)
     phone, mob = _phones(tp, p, job, rng, force)
-    at_home = tp == "freemail_form" and p.home and not force.region
-    place, post = (p.home, p.home_post) if at_home else (job.place, job.postcode)
+    place, post = job.place, job.postcode
+    if tp == "freemail_form" and p.home and not force.region:
+        place, post = p.home, p.home_post
     country, region, city, post = _address(place, post, tp, english, rng, force.region)
-    row = (
+    row: tuple[str, ...] = (
         p.eid,
         tp,
         _email(tp, p, job, rng, force),

@@ -10,12 +10,14 @@ import random
 import re
 import unicodedata
 from bisect import bisect
-from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import TypeAlias, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from typing_extensions import override
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
 
 T = TypeVar("T")
 
@@ -29,7 +31,7 @@ class FastRandom(random.Random):
     """
 
     @override
-    def choice(self, seq: Sequence[T]) -> T:
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
         return seq[int(self.random() * len(seq))]
 
     @override
