@@ -138,20 +138,16 @@ class PeopleFactory:
             tail, plain, voiced = jv.SURNAME_TAILS[0]
         return head + tail, head_kana + (voiced if rng.random() < 0.5 else plain)
 
-    def jp_given(
-        self, gender: str, head: tuple[str, str] | None = None
-    ) -> tuple[str, str]:
-        """A given name; ``head`` forces its first kanji and reading."""
+    def jp_given(self, gender: str) -> tuple[str, str]:
+        """A given name and its reading: three in five from the frequency list."""
         rng = self._rng
-        if head is None and rng.random() < 0.62:
+        if rng.random() < 0.62:
             return (_MALE if gender == "M" else _FEMALE).pick(rng)
         if gender == "M":
-            h = head or rng.choice(jv.GIVEN_HEADS)
-            t = rng.choice(jv.MALE_TAILS)
+            head, tail = rng.choice(jv.GIVEN_HEADS), rng.choice(jv.MALE_TAILS)
         else:
-            h = head or rng.choice(jv.FEMALE_HEADS)
-            t = rng.choice(jv.FEMALE_TAILS)
-        return h[0] + t[0], h[1] + t[1]
+            head, tail = rng.choice(jv.FEMALE_HEADS), rng.choice(jv.FEMALE_TAILS)
+        return head[0] + tail[0], head[1] + tail[1]
 
     def person(self, eid: str, country: str, near: Place | None = None) -> Person:
         """A new person as a company in ``country`` (office at ``near``) hires."""

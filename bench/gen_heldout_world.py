@@ -49,7 +49,6 @@ class World:
         self.slots: list[Company] = []
         self.slot_target = min(20_000, max(500, records // 20))
         self.next_eid = 0
-        self.companies_made = 0
         self.companies_hiring = 0
         self.stem_twins = 0
         self.subsidiaries = 0
@@ -57,7 +56,6 @@ class World:
     # Companies ----------------------------------------------------------------
 
     def _add(self, c: Company, taken: int = 0) -> None:
-        self.companies_made += 1
         self.slots.extend([c] * max(0, c.size - taken))
 
     def _refill(self) -> None:
