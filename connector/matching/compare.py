@@ -19,7 +19,15 @@ from connector.matching.config import MatchRules
 from connector.matching.keys import Keys, block_values
 from connector.matching.normalise import domain_stem, is_mobile
 
-__all__ = ["Evaluator", "Match", "NameCounts", "compile_rules", "evaluate", "feature"]
+__all__ = [
+    "Evaluator",
+    "Match",
+    "NameCounts",
+    "compile_rules",
+    "evaluate",
+    "feature",
+    "feature_function",
+]
 
 
 class Match(NamedTuple):
@@ -228,6 +236,11 @@ _FEATURES: dict[str, Callable[[Keys, Keys], float | None]] = {
 def feature(name: str, a: Keys, b: Keys) -> float | None:
     """One feature of a pair (see :data:`~connector.matching.config.Feature`)."""
     return _FEATURES[name](a, b)
+
+
+def feature_function(name: str) -> Callable[[Keys, Keys], float | None]:
+    """The function behind one feature, for loops that call it a million times."""
+    return _FEATURES[name]
 
 
 _SIMPLE_KINDS = frozenset({"email", "phone", "name", "company", "local"})

@@ -151,7 +151,6 @@ _DEFAULT_MODEL_BLOCKING = (
     "email",
     "phone",
     "name",
-    "local",
     "company+name_token",
     "name_joined+company_head",
     "company_stem+name_token",

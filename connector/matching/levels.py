@@ -165,24 +165,33 @@ COMPARISONS: tuple[Comparison, ...] = (
 """The comparisons of every model, in the order of its weight vectors."""
 
 _SAME, _OTHER_FORM, _DIFFERENT, _UNKNOWN = range(4)
+_company = compare.feature_function("company")
+_company_domain = compare.feature_function("company_domain")
+_corporate_local = compare.feature_function("corporate_local")
+_name_part = compare.feature_function("name_part")
+_name_similarity = compare.feature_function("name")
 
 
 def _employer(a: Keys, b: Keys) -> int:
-    if a.company is not None and b.company is not None:
-        if a.company == b.company:
+    left, right = a.company, b.company
+    if left is not None and right is not None:
+        if left == right:
             if a.legal is not None and b.legal is not None and a.legal != b.legal:
                 return _OTHER_FORM  # 三浦建設株式会社 and 三浦建設有限会社
             return _SAME
-        if (compare.feature("company", a, b) or 0.0) >= 0.88:
+        if (_company(a, b) or 0.0) >= 0.88:
             return _SAME
     if a.corporate and b.corporate and a.domain is not None and a.domain == b.domain:
         return _SAME
-    across = compare.feature("company_domain", a, b)
-    if across is not None and across >= 0.9:
-        return _SAME  # Kohoku Kogyo West and kobayashi@kohoku-kogyo-west.jp
-    if a.company is not None and b.company is not None:
-        return _DIFFERENT
-    return _UNKNOWN
+    if left is None or right is None:
+        return _UNKNOWN
+    if left.isascii() != right.isascii():
+        # Kohoku Kogyo West and kobayashi@kohoku-kogyo-west.jp (only across
+        # scripts: a Latin name meets the other side's work domain).
+        across = _company_domain(a, b)
+        if across is not None and across >= 0.9:
+            return _SAME
+    return _DIFFERENT
 
 
 def _work(a: Keys, b: Keys, employer: int) -> tuple[int, str | None]:
@@ -194,7 +203,7 @@ def _work(a: Keys, b: Keys, employer: int) -> tuple[int, str | None]:
         if a.local is not None and a.local == b.local:
             return 2, None  # taro.yamada@gmail.com and taro.yamada@corp.co.jp
         if a.corporate and b.corporate and a.domain == b.domain:
-            local = compare.feature("corporate_local", a, b)
+            local = _corporate_local(a, b)
             if local is not None and local >= 0.9:
                 return 3, None  # one work mailbox typed two ways
             return 5, None  # another mailbox at the same company domain
@@ -223,9 +232,9 @@ def _name(a: Keys, b: Keys) -> tuple[int, str | None]:
         return NULL, None
     if a.name == b.name:
         return 0, a.name
-    if compare.feature("name_part", a, b) == 1.0:
+    if _name_part(a, b) == 1.0:
         return 3, None  # 佐藤 against 佐藤 学: a name left half blank
-    similarity = compare.feature("name", a, b) or 0.0
+    similarity = _name_similarity(a, b) or 0.0
     if similarity >= 0.92:
         return 1, None
     if similarity >= 0.8:
