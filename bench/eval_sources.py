@@ -135,7 +135,9 @@ def lead_rows_to_dataset(
 
 def label(size: int) -> str:
     """``100k`` / ``1M``: the file names ``bench/dedupe.py`` caches under."""
-    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
+    if size and size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
+    return f"{size // 1000}k" if size and size % 1000 == 0 else str(size)
 
 
 def ours_path(size: int) -> Path:
