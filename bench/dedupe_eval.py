@@ -26,6 +26,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -40,13 +41,14 @@ from bench.eval_ledger import (
     check_heldout,
     git_state,
 )
-from bench.eval_methods import METHODS, MethodUnavailable
+from bench.eval_methods import METHODS, MethodUnavailable, Records
 from bench.eval_score import pairwise_scores
 from bench.eval_sources import (
     BLIND_SEED,
     HELDOUT_SEED,
     LOADERS,
     SIZED,
+    Dataset,
     SourceUnavailable,
     ours_path,
 )
@@ -96,13 +98,22 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
         }
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        labels = METHODS[method](data, rules)
+        outcome = METHODS[method](Records(data.people, data.kind), rules)
     except MethodUnavailable as exc:
         return {**out, "skipped": str(exc)}
     out |= {"cpu_s": time.process_time() - cpu, "wall_s": time.perf_counter() - wall}
-    scores = pairwise_scores(labels, data.truth, data.groups)
+    out |= link_errors(data, outcome.links)
+    scores = pairwise_scores(outcome.labels, data.truth, data.groups)
     scope = "cross-file pairs only" if data.groups is not None else "all pairs"
     return {**out, **scores.as_dict(), "scored": scope, "rss_mb": _rss_mb()}
+
+
+def link_errors(data: Dataset, links: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Links and wrong links (two entities) per rule: where precision goes."""
+    entity = dict(zip((key for key, _ in data.people), data.truth, strict=True))
+    made = Counter(rule for _, _, rule in links)
+    wrong = Counter(rule for a, b, rule in links if entity[a] != entity[b])
+    return {"links_by_rule": dict(made), "wrong_links_by_rule": dict(wrong)}
 
 
 def _child(spec: dict[str, Any]) -> dict[str, Any]:

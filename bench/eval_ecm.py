@@ -39,8 +39,7 @@ import recordlinkage
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from bench.eval_methods import Labels
-from bench.eval_sources import Dataset
+from bench.eval_methods import Labels, Outcome, Records
 
 
 def _fold(value: Any) -> str | None:
@@ -58,7 +57,7 @@ def _digits(value: Any) -> str | None:
     return digits or None
 
 
-def lead_frame(data: Dataset) -> pd.DataFrame:
+def lead_frame(data: Records) -> pd.DataFrame:
     """One row per record: the normalised lead fields ECM compares."""
     rows = [
         {
@@ -80,7 +79,7 @@ _FEBRL_FIELDS = (
 )  # fmt: skip
 
 
-def febrl_frame(data: Dataset) -> pd.DataFrame:
+def febrl_frame(data: Records) -> pd.DataFrame:
     """One row per record: FEBRL's fields under their own names."""
     rows = [
         {
@@ -139,18 +138,18 @@ def components(size: int, left: Sequence[int], right: Sequence[int]) -> Labels:
     return [int(label) for label in labels]
 
 
-def ecm_labels(data: Dataset) -> Labels:
+def ecm_outcome(data: Records) -> Outcome:
     """Block, compare, fit ECM on the candidate pairs, cluster its links."""
     size = len(data.people)
     frame = febrl_frame(data) if data.kind == "febrl" else lead_frame(data)
     index, compare = _febrl_model() if data.kind == "febrl" else _lead_model()
     candidates = index.index(frame)
     if len(candidates) == 0:
-        return list(range(size))
+        return Outcome(list(range(size)))
     features = compare.compute(candidates, frame)
     links = recordlinkage.ECMClassifier().fit_predict(features)
-    return components(
-        size,
-        links.get_level_values(0).to_numpy(),
-        links.get_level_values(1).to_numpy(),
-    )
+    left = links.get_level_values(0).to_numpy()
+    right = links.get_level_values(1).to_numpy()
+    keys = [key for key, _ in data.people]
+    pairs = [(keys[a], keys[b], "ecm") for a, b in zip(left, right, strict=True)]
+    return Outcome(components(size, left, right), pairs)

@@ -1,9 +1,11 @@
 """Deduplication methods under evaluation: name -> records to cluster labels.
 
-A method takes a :class:`bench.eval_sources.Dataset` and the matching-rules
-file chosen for it, and returns one label per record (records sharing a label
-are one predicted person). Adding a method is one function and one line in
-:data:`METHODS`.
+A method takes :class:`Records` (the people and their kind, never the ground
+truth, so no method can peek) and the matching-rules file chosen for them, and
+returns an :class:`Outcome`: one label per record (records sharing a label are
+one predicted person), plus the pairwise links behind them when the method has
+such, so the report can count wrong links per rule. Adding a method is one
+function and one line in :data:`METHODS`.
 
 - ``exact``: the normalised e-mail alone (trimmed, NFKC, lower case); the floor
   any matcher must beat. Records without an e-mail stay alone.
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import connector.matching as matching
-from bench.eval_sources import Dataset
+from bench.eval_sources import Kind
+from connector.records import Person
 
 
 class MethodUnavailable(RuntimeError):
@@ -31,8 +35,25 @@ class MethodUnavailable(RuntimeError):
 Labels = list[Hashable]
 """One cluster label per record, in the dataset's order."""
 
-Method = Callable[[Dataset, Path], Labels]
-"""A deduplication method: (records, rules file) -> labels."""
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """What a method may see: keyed people and which fields they carry."""
+
+    people: list[tuple[str, Person]]
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Labels, and the links ``(key, key, rule)`` that made them, if any."""
+
+    labels: Labels
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+Method = Callable[[Records, Path], Outcome]
+"""A deduplication method: (records, rules file) -> outcome."""
 
 
 def normalise_email(value: str | None) -> str | None:
@@ -43,13 +64,13 @@ def normalise_email(value: str | None) -> str | None:
     return folded or None
 
 
-def exact(data: Dataset, _rules: Path) -> Labels:
+def exact(data: Records, _rules: Path) -> Outcome:
     """Same normalised e-mail, nothing else."""
     labels: Labels = []
     for i, (_, person) in enumerate(data.people):
         email = normalise_email(person.email)
         labels.append(("email", email) if email else ("alone", i))
-    return labels
+    return Outcome(labels)
 
 
 def labels_from_members(
@@ -65,13 +86,15 @@ def labels_from_members(
     return labels
 
 
-def rules(data: Dataset, path: Path) -> Labels:
+def rules(data: Records, path: Path) -> Outcome:
     """The connector's own batch clustering under the given rules file."""
     found = matching.cluster(data.people, matching.load_match_rules(path))
-    return labels_from_members([k for k, _ in data.people], [c.members for c in found])
+    keys = [k for k, _ in data.people]
+    links = [(ln.left, ln.right, ln.rule) for c in found for ln in c.links]
+    return Outcome(labels_from_members(keys, [c.members for c in found]), links)
 
 
-def model(data: Dataset, path: Path) -> Labels:
+def model(data: Records, path: Path) -> Outcome:
     """``connector.matching.model_cluster(people, rules)``, if it has been written.
 
     It may return clusters (objects with ``members``, like ``cluster``) or one
@@ -86,11 +109,14 @@ def model(data: Dataset, path: Path) -> Labels:
     found = model_cluster(data.people, matching.load_match_rules(path))
     keys = [k for k, _ in data.people]
     if len(found) == len(keys) and not any(hasattr(c, "members") for c in found):
-        return list(found)
-    return labels_from_members(keys, [c.members for c in found])
+        return Outcome(list(found))
+    links = [
+        (ln.left, ln.right, ln.rule) for c in found for ln in getattr(c, "links", ())
+    ]
+    return Outcome(labels_from_members(keys, [c.members for c in found]), links)
 
 
-def ecm(data: Dataset, _rules: Path) -> Labels:
+def ecm(data: Records, _rules: Path) -> Outcome:
     """Recordlinkage's ECM, imported only here: it is a bench-only extra.
 
     Raises:
@@ -102,7 +128,7 @@ def ecm(data: Dataset, _rules: Path) -> Labels:
         raise MethodUnavailable(
             f"{exc.name} is not installed: make bench-deps"
         ) from exc
-    return eval_ecm.ecm_labels(data)
+    return eval_ecm.ecm_outcome(data)
 
 
 METHODS: dict[str, Method] = {

@@ -21,7 +21,7 @@ import pytest
 from bench import dedupe_eval, eval_ledger, eval_methods, eval_sources, gen_leads
 from bench import gen_blind_leads as blind
 from bench.eval_score import pairwise_scores
-from bench.eval_sources import Dataset, SourceUnavailable
+from bench.eval_sources import SourceUnavailable
 from connector.records import Person, SourceRef
 
 # ------------------------------------------------------------------ scorer ----
@@ -293,8 +293,9 @@ def test_exact_method_joins_only_the_same_normalised_email() -> None:
         _person("4", None),
         _person("5", None),
     ]
-    data = Dataset("t", "leads", people, ["a", "a", "a", "b", "c"])
-    labels = eval_methods.exact(data, Path("unused"))
+    labels = eval_methods.exact(
+        eval_methods.Records(people, "leads"), Path("unused")
+    ).labels
     assert labels[0] == labels[1]
     assert len({labels[0], labels[2], labels[3], labels[4]}) == 4
 
