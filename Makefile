@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= config.example.toml
 SINCE  ?= 2000-01-01
 
-.PHONY: run test lint typecheck pytest corpus fuzz install dev bench report-example lock image-test clean
+.PHONY: run test lint typecheck pytest corpus fuzz install dev bench bench-deps bench-eval report-example lock image-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -65,6 +65,19 @@ bench: dev
 	$(BIN)/python bench/csv_throughput.py
 	$(BIN)/python bench/flow_throughput.py
 
+## bench-deps: the bench-only extra (recordlinkage, pandas) from its own hashed lock;
+## never part of lock.txt or dev-lock.txt, so no test needs it
+$(VENV)/.bench-installed: pyproject.toml requirements/bench-lock.txt | $(VENV)/.dev-installed
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench-lock.txt
+	touch $@
+
+bench-deps: $(VENV)/.bench-installed
+
+## bench-eval: deduplication scored on independent data (bench/README.md), 100k leads
+bench-eval: bench-deps
+	$(BIN)/python -m bench.dedupe_eval --sources ours,blind,febrl1,febrl3,febrl4 \
+	  --sizes 100000 --methods exact,ecm,rules,model
+
 report-example: dev
 	$(BIN)/python scripts/report_example.py
 
@@ -76,6 +89,9 @@ lock: | $(BIN)/python
 	  -o requirements/lock.txt
 	$(BIN)/python -m uv pip compile pyproject.toml --extra postgres --extra dev \
 	  $(LOCK_FLAGS) -o requirements/dev-lock.txt
+	# The bench lock is held to the dev lock's versions, so both install in one venv.
+	$(BIN)/python -m uv pip compile pyproject.toml --extra bench \
+	  -c requirements/dev-lock.txt $(LOCK_FLAGS) -o requirements/bench-lock.txt
 
 ## image-test: build the image and run it (docker, or podman with vfs storage)
 image-test:

@@ -40,7 +40,11 @@ def _declared(*extras: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [("lock.txt", ("postgres",)), ("dev-lock.txt", ("postgres", "dev"))],
+    [
+        ("lock.txt", ("postgres",)),
+        ("dev-lock.txt", ("postgres", "dev")),
+        ("bench-lock.txt", ("bench",)),
+    ],
 )
 def test_lock_pins_every_declared_dependency_with_hashes(
     lock: str, extras: tuple[str, ...]
@@ -52,15 +56,32 @@ def test_lock_pins_every_declared_dependency_with_hashes(
     assert all(count >= 1 for count in pins.values())
 
 
-def test_runtime_lock_agrees_with_the_dev_lock() -> None:
-    """The image's lock and CI's lock pin the same version of every shared package."""
+def _versions(lock: str) -> dict[str, set[str]]:
+    """Package -> pinned versions (a universal lock may pin one per Python range)."""
+    text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+    found: dict[str, set[str]] = {}
+    for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M):
+        found.setdefault(_name(m.group(1)), set()).add(m.group(2))
+    return found
 
-    def versions(lock: str) -> dict[str, str]:
-        text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
-        return {
-            _name(m.group(1)): m.group(2)
-            for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)
-        }
 
-    runtime, dev = versions("lock.txt"), versions("dev-lock.txt")
-    assert {k: v for k, v in runtime.items() if dev.get(k) != v} == {}
+@pytest.mark.parametrize("lock", ["lock.txt", "bench-lock.txt"])
+def test_lock_agrees_with_the_dev_lock(lock: str) -> None:
+    """The image's lock, the bench lock and CI's lock pin one version per package."""
+    pinned, dev = _versions(lock), _versions("dev-lock.txt")
+    assert {k: v for k, v in pinned.items() if k in dev and dev[k] != v} == {}
+    if lock == "lock.txt":
+        assert set(pinned) <= set(dev)
+
+
+@pytest.mark.parametrize("lock", ["lock.txt", "dev-lock.txt"])
+def test_bench_only_packages_stay_out_of_the_runtime_and_dev_locks(lock: str) -> None:
+    """The recordlinkage stack is bench-only: tests and the image never get it."""
+    bench_only = {_name(r) for r in _declared_extra("bench")}
+    assert bench_only & set(_versions(lock)) == set()
+
+
+def _declared_extra(extra: str) -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras: list[str] = project["project"]["optional-dependencies"][extra]
+    return extras
