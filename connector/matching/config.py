@@ -24,6 +24,7 @@ __all__ = [
     "FEATURES",
     "KEY_KINDS",
     "Feature",
+    "FieldKind",
     "KeyKind",
     "MatchRules",
     "Rule",
@@ -157,18 +158,37 @@ _DEFAULT_MODEL_BLOCKING = (
 )
 
 
+FieldKind: TypeAlias = Literal["exact", "text", "date", "id"]
+"""How a declared field is compared: ``exact`` values only; ``text`` also close
+spellings (similarity 0.85 or more); ``date`` also one digit off or day and month
+swapped; ``id`` also one character off (a typo in a number)."""
+
+
+class _FieldModel(BaseModel):
+    model_config = _FORBID
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: FieldKind = "exact"
+    block: bool = False
+
+
 class _ModelSection(BaseModel):
     model_config = _FORBID
 
     threshold: float = Field(0.5, gt=0.0, lt=1.0)
     blocking: list[str] = Field(default_factory=lambda: list(_DEFAULT_MODEL_BLOCKING))
+    fields: list[_FieldModel] = Field(default_factory=list, max_length=16)
 
     @model_validator(mode="after")
     def _check(self) -> _ModelSection:
-        if not self.blocking:
+        if not self.blocking and not any(f.block for f in self.fields):
             raise ValueError("the model needs at least one blocking key")
         for block in self.blocking:
             _check_block(block)
+        names = [f.name for f in self.fields]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"model field names must be unique; repeated: {repeated}")
         return self
 
 
@@ -250,6 +270,8 @@ class MatchRules:
     model_blocking: tuple[tuple[str, ...], ...] = tuple(
         tuple(block.split("+")) for block in _DEFAULT_MODEL_BLOCKING
     )
+    model_fields: tuple[tuple[str, str], ...] = ()
+    """Declared comparison fields: (attribute name, kind), in file order."""
 
     @property
     def counts_names(self) -> bool:
@@ -331,7 +353,11 @@ def parse_match_rules(data: dict[str, Any], source: str) -> MatchRules:
         scan_method=model.scan_method,
         handoff_method=model.handoff_method,
         model_threshold=model.model.threshold,
-        model_blocking=tuple(tuple(b.split("+")) for b in model.model.blocking),
+        model_blocking=(
+            *(tuple(b.split("+")) for b in model.model.blocking),
+            *((f"field#{i}",) for i, f in enumerate(model.model.fields) if f.block),
+        ),
+        model_fields=tuple((f.name, f.kind) for f in model.model.fields),
     )
 
 

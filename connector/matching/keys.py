@@ -7,7 +7,7 @@ must be small and fast to build; every comparison and block reads from it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple, TypeAlias
@@ -16,6 +16,7 @@ from connector.matching.config import MatchRules
 from connector.matching.normalise import (
     company_key,
     domain_stem,
+    field_value,
     legal_form,
     name_tokens,
     normalise_email,
@@ -50,6 +51,8 @@ class Keys(NamedTuple):
         company: the company name without legal-form words.
         legal: the kind of company the name declares (``kk``, ``yk``, ``llc``...),
             which :attr:`company` drops; None when the name declares none.
+        extra: the model's declared fields (``[[model.fields]]``), folded, in
+            the order declared; None where the record lacks one.
     """
 
     email: str | None
@@ -61,6 +64,7 @@ class Keys(NamedTuple):
     tokens: tuple[str, ...]
     company: str | None
     legal: str | None = None
+    extra: tuple[str | None, ...] = ()
 
 
 def keys_of(
@@ -71,6 +75,7 @@ def keys_of(
     first_name: str | None,
     company: str | None,
     country: str | None = None,
+    attributes: Mapping[str, object] | None = None,
 ) -> Keys:
     """Build the keys from raw field values (the batch path, without a Person).
 
@@ -98,6 +103,16 @@ def keys_of(
         tokens=tokens,
         company=company_key(company, rules.legal_forms),
         legal=legal_form(company),
+        extra=_extra(rules, attributes) if rules.model_fields else (),
+    )
+
+
+def _extra(
+    rules: MatchRules, attributes: Mapping[str, object] | None
+) -> tuple[str | None, ...]:
+    found = attributes or {}
+    return tuple(
+        field_value(found.get(name), kind) for name, kind in rules.model_fields
     )
 
 
@@ -128,6 +143,7 @@ def person_keys(person: Person, rules: MatchRules) -> Keys:
         person.first_name,
         person.company,
         _country(person),
+        person.attributes,
     )
 
 
@@ -154,6 +170,18 @@ def _attribute(kind: str) -> Callable[[Keys], tuple[str, ...]]:
 
 
 _Extract = Callable[[Keys], tuple[str, ...]]
+
+
+def _declared(kind: str) -> _Extract:
+    index = int(kind.partition("#")[2])
+
+    def values(keys: Keys) -> tuple[str, ...]:
+        value = keys.extra[index] if index < len(keys.extra) else None
+        return (value,) if value else ()
+
+    return values
+
+
 _EXTRACTORS: dict[str, _Extract] = {
     "name_token": attrgetter("tokens"),
     "name_joined": _name_joined,
@@ -164,6 +192,8 @@ _EXTRACTORS: dict[str, _Extract] = {
 
 
 def _extractor(kind: str) -> _Extract:
+    if kind.startswith("field#"):
+        return _declared(kind)
     return _EXTRACTORS.get(kind) or _attribute(kind)
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz.distance import OSA, Indel
+
 from connector.matching import compare
 from connector.matching.keys import Keys
 from connector.matching.normalise import is_mobile
@@ -39,6 +41,7 @@ __all__ = [
     "Comparison",
     "Pattern",
     "compare_all",
+    "comparisons_for",
     "field_values",
 ]
 
@@ -67,10 +70,16 @@ class Comparison:
             (all but never one person), or ``coworkers`` (pairs at one employer
             with different names), for a comparison that only applies there.
         anchor: pairs that are almost surely one person *without* this
-            comparison: how matches agree here is learnt from them.
+            comparison: how matches agree here is learnt from them. None: the
+            model finds them itself, as the pairs the other comparisons already
+            call one person (see :func:`connector.matching.model.estimate`).
         ordered: the levels go from more to less alike, so no level may weigh
             more than the one before it, and the last (disagreement) never
             counts for a match.
+        not_above: (level, other) pairs where ``level`` says everything
+            ``other`` does and a reason for doubt besides, so it may not weigh
+            more (another mailbox at the employer's domain is "same employer"
+            plus "a different mailbox").
     """
 
     name: str
@@ -78,20 +87,19 @@ class Comparison:
     tf_field: int | None
     tf_levels: frozenset[int]
     u_source: Literal["random", "coworkers"]
-    anchor: Callable[[Pattern], bool]
+    anchor: Callable[[Pattern], bool] | None
     ordered: bool = False
+    not_above: tuple[tuple[int, int], ...] = ()
 
 
 _WORK, _PHONE_AT_EMPLOYER, _PHONE_ELSEWHERE, _NAME = range(4)
 _EMAIL_FIELD, _PHONE_FIELD, _NAME_FIELD = range(3)
 
 
-def _by_phone(pattern: Pattern) -> bool:
-    # A shared mobile number, or the same name on the same line.
-    for phone in (pattern[_PHONE_AT_EMPLOYER], pattern[_PHONE_ELSEWHERE]):
-        if phone == 0 or (phone == 1 and pattern[_NAME] == 0):
-            return True
-    return False
+def _by_mobile(pattern: Pattern) -> bool:
+    # A shared mobile number. Not "the same name on the same line": namesakes at
+    # one office share its main line, and would teach that coworkers are twins.
+    return pattern[_PHONE_AT_EMPLOYER] == 0 or pattern[_PHONE_ELSEWHERE] == 0
 
 
 def _by_address(pattern: Pattern) -> bool:
@@ -121,11 +129,13 @@ COMPARISONS: tuple[Comparison, ...] = (
             "same company name, another legal form",
             "different employers",
             "different addresses, employer unknown",
+            "same company domain, mailboxes numbered or initialled apart",
         ),
         _EMAIL_FIELD,
         frozenset({0, 1}),
         "random",
-        _by_phone,
+        _by_mobile,
+        not_above=((5, 4), (6, 4), (9, 5)),
     ),
     Comparison(
         "phone (same employer)",
@@ -165,6 +175,8 @@ COMPARISONS: tuple[Comparison, ...] = (
 """The comparisons of every model, in the order of its weight vectors."""
 
 _SAME, _OTHER_FORM, _DIFFERENT, _UNKNOWN = range(4)
+_similarity = Indel.normalized_similarity
+_edits = OSA.distance
 _company = compare.feature_function("company")
 _company_domain = compare.feature_function("company_domain")
 _corporate_local = compare.feature_function("corporate_local")
@@ -200,12 +212,24 @@ def _work(a: Keys, b: Keys, employer: int) -> tuple[int, str | None]:
             # ``local`` is None for role mailboxes (info@, sales@): one address,
             # many people, so agreeing on it is its own, weaker level.
             return (0, a.email) if a.local is not None else (1, a.email)
-        if a.local is not None and a.local == b.local:
-            return 2, None  # taro.yamada@gmail.com and taro.yamada@corp.co.jp
+        if (
+            a.local is not None
+            and a.local == b.local
+            and employer != _DIFFERENT
+            and not (a.corporate and b.corporate)
+        ):
+            # taro.yamada@gmail.com and taro.yamada@corp.co.jp. Not between two
+            # employers' domains: name-built mailboxes (kawamori.shota@) of two
+            # namesakes agree there, which says no more than their names do.
+            return 2, None
         if a.corporate and b.corporate and a.domain == b.domain:
             local = _corporate_local(a, b)
             if local is not None and local >= 0.9:
                 return 3, None  # one work mailbox typed two ways
+            if local == 0.0:
+                # sato2@ beside sato@, ksato@ beside ysato@: the mail admin
+                # numbered or initialled two people apart.
+                return 9, None
             return 5, None  # another mailbox at the same company domain
     if employer == _SAME:
         return 4, None
@@ -244,8 +268,14 @@ def _name(a: Keys, b: Keys) -> tuple[int, str | None]:
     return 5, None
 
 
-def compare_all(a: Keys, b: Keys) -> tuple[Pattern, tuple[str | None, ...]]:
-    """A pair's level on every comparison, and the agreed values (for TF)."""
+def compare_all(
+    a: Keys, b: Keys, kinds: tuple[str, ...] = ()
+) -> tuple[Pattern, tuple[str | None, ...]]:
+    """A pair's level on every comparison, and the agreed values (for TF).
+
+    ``kinds`` are the kinds of the declared fields (``[[model.fields]]``), whose
+    levels follow the built-in ones.
+    """
     employer = _employer(a, b)
     work, address = _work(a, b, employer)
     phone, number = _phone(a, b)
@@ -253,12 +283,63 @@ def compare_all(a: Keys, b: Keys) -> tuple[Pattern, tuple[str | None, ...]]:
     if employer in (_SAME, _OTHER_FORM):
         # Another legal form on one record is mostly a slip (有限会社 for 株式会社)
         # when the two share a line: for the phone, they are one employer.
-        return (work, phone, NULL, name), (address, number, None, named)
-    return (work, NULL, phone, name), (address, None, number, named)
+        levels, values = [work, phone, NULL, name], [address, number, None, named]
+    else:
+        levels, values = [work, NULL, phone, name], [address, None, number, named]
+    for index, kind in enumerate(kinds):
+        level, agreed = _declared(a.extra[index], b.extra[index], kind)
+        levels.append(level)
+        values.append(agreed)
+    return tuple(levels), tuple(values)
+
+
+def _declared(left: str | None, right: str | None, kind: str) -> tuple[int, str | None]:
+    if left is None or right is None:
+        return NULL, None
+    if left == right:
+        return 0, left
+    if kind == "text" and _similarity(left, right) >= 0.85:
+        return 1, None
+    if kind == "id" and _edits(left, right, score_cutoff=1) <= 1:
+        return 1, None
+    if kind == "date" and _date_slip(left, right):
+        return 1, None
+    return 2, None
+
+
+def _date_slip(left: str, right: str) -> bool:
+    # One digit mistyped, or day and month swapped (19840307 / 19840703).
+    if len(left) != len(right):
+        return False
+    if sum(x != y for x, y in zip(left, right, strict=True)) == 1:
+        return True
+    return (
+        len(left) == 8
+        and left[:4] == right[:4]
+        and left[4:6] == right[6:8]
+        and (left[6:8] == right[4:6])
+    )
+
+
+def comparisons_for(fields: tuple[tuple[str, str], ...]) -> tuple[Comparison, ...]:
+    """The built-in comparisons and one per declared field (name, kind)."""
+    declared = tuple(
+        Comparison(
+            f"field {name}",
+            ("same value", "close (a slip)", "different"),
+            len(FIELDS) + index,
+            frozenset({0}),
+            "random",
+            None,
+            ordered=True,
+        )
+        for index, (name, _) in enumerate(fields)
+    )
+    return COMPARISONS + declared
 
 
 def field_values(keys: Keys) -> tuple[tuple[int, str] | None, ...]:
-    """Per field of :data:`FIELDS`: (value class, value) of one record, or None.
+    """Per counted field (:data:`FIELDS`, then the declared ones): (class, value).
 
     The class is the exact level agreeing on the value would reach: a personal
     address (0) or a role mailbox (1); a mobile number (0) or another line (1).
@@ -266,4 +347,5 @@ def field_values(keys: Keys) -> tuple[tuple[int, str] | None, ...]:
     email = (0 if keys.local is not None else 1, keys.email) if keys.email else None
     phone = (0 if is_mobile(keys.phone) else 1, keys.phone) if keys.phone else None
     name = (0, keys.name) if keys.name else None
-    return email, phone, name
+    extra = tuple((0, value) if value else None for value in keys.extra)
+    return (email, phone, name, *extra)

@@ -26,7 +26,8 @@ from connector.records import Person
 __all__ = ["STORED_KINDS", "Matcher", "keys_from_stored"]
 
 STORED_KINDS = ("email", "phone", "name", "company", "legal")
-"""The normalised values persisted per person; every other key derives from them."""
+"""The normalised values persisted per person (and ``field:<name>`` for each
+declared model field); every other key derives from them."""
 
 _Bucket = str | list[str]
 
@@ -185,9 +186,12 @@ class Matcher:
         for candidate in self.candidates(keys):
             if candidate == exclude:
                 continue
-            pattern, values = compare_all(keys, self._records[candidate])
-            bits = fitted.model.bits(pattern)
-            bits += frequency_bits(pattern, values, fitted.frequencies, extra)
+            model = fitted.model
+            pattern, values = compare_all(keys, self._records[candidate], model.kinds)
+            bits = model.bits(pattern)
+            bits += frequency_bits(
+                pattern, values, fitted.frequencies, extra, model.comparisons
+            )
             chance = probability(bits)
             if chance >= threshold:
                 matches.append(Match(candidate, "model", chance))
@@ -227,6 +231,8 @@ class Matcher:
             "company": keys.company,
             "legal": keys.legal,
         }
+        for (name, _), value in zip(self.rules.model_fields, keys.extra, strict=False):
+            values[f"field:{name}"] = value
         return {kind: value for kind, value in values.items() if value}
 
     def load(self, entries: Iterable[tuple[str, Mapping[str, str]]]) -> int:
@@ -291,4 +297,7 @@ def keys_from_stored(rules: MatchRules, stored: Mapping[str, str]) -> Keys:
         tokens=tuple(name.split(" ")) if name else (),
         company=stored.get("company") or None,
         legal=stored.get("legal") or None,
+        extra=tuple(
+            stored.get(f"field:{name}") or None for name, _ in rules.model_fields
+        ),
     )

@@ -58,6 +58,9 @@ _PSEUDO = 0.5  # per level: a level no coworker pair reached is rare, not imposs
 # exactly. With few anchors the belief keeps m sane; with thousands the anchors
 # decide.
 _BELIEF = 20.0
+_MIN_ANCHORS = 20  # fewer anchor pairs than this: learn from the other comparisons
+_SURE_BITS = 10.0  # the others' evidence that makes a pair a teacher (odds 1000:1)
+_ROUNDS = 5  # of learning from the others; m moves little after three
 _TF_CLAMP = 10.0  # bits: a frequency shift is evidence, not a verdict
 _NAME = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
 _DIFFERENT_NAMES = len(COMPARISONS[_NAME].levels) - 1  # coworkers, not twins
@@ -74,17 +77,19 @@ class Frequencies:
     over c > 1), from which the average agreed value's count follows.
     """
 
+    size: int = len(FIELDS)
     records: int = 0
-    counts: list[Counter[str]] = field(
-        default_factory=lambda: [Counter() for _ in FIELDS]
-    )
-    class_of: list[dict[str, int]] = field(default_factory=lambda: [{} for _ in FIELDS])
-    agreeing: list[Counter[int]] = field(
-        default_factory=lambda: [Counter() for _ in FIELDS]
-    )
-    sharing: list[Counter[int]] = field(
-        default_factory=lambda: [Counter() for _ in FIELDS]
-    )
+    counts: list[Counter[str]] = field(default_factory=list)
+    class_of: list[dict[str, int]] = field(default_factory=list)
+    agreeing: list[Counter[int]] = field(default_factory=list)
+    sharing: list[Counter[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # One slot per counted field: the built-in ones, then the declared ones.
+        self.counts = self.counts or [Counter() for _ in range(self.size)]
+        self.class_of = self.class_of or [{} for _ in range(self.size)]
+        self.agreeing = self.agreeing or [Counter() for _ in range(self.size)]
+        self.sharing = self.sharing or [Counter() for _ in range(self.size)]
 
     def add(self, keys: Keys, sign: int = 1) -> None:
         """Count one record's values (``sign=-1`` to forget them)."""
@@ -161,6 +166,8 @@ class Model:
         u: per comparison, P(level | non-match).
         pairs: candidate pairs the estimate saw.
         anchors: per comparison, the anchor pairs its ``m`` was learnt from.
+        comparisons: what was compared (the built-in ones, then declared fields).
+        kinds: the declared fields' kinds, for :func:`compare_all`.
     """
 
     prior: float
@@ -168,6 +175,8 @@ class Model:
     u: tuple[tuple[float, ...], ...]
     pairs: int = 0
     anchors: tuple[int, ...] = ()
+    comparisons: tuple[Comparison, ...] = COMPARISONS
+    kinds: tuple[str, ...] = ()
 
     @property
     def prior_bits(self) -> float:
@@ -190,16 +199,16 @@ class Model:
         self, a: Keys, b: Keys, frequencies: Frequencies | None = None
     ) -> Explanation:
         """Each comparison's level and weight for the pair ``a``, ``b``."""
-        pattern, values = compare_all(a, b)
+        pattern, values = compare_all(a, b, self.kinds)
         fields: list[FieldWeight] = []
-        for index, comparison in enumerate(COMPARISONS):
+        for index, comparison in enumerate(self.comparisons):
             level = pattern[index]
             if level == NULL:
                 fields.append(FieldWeight(comparison.name, "missing", 0.0, 0.0))
                 continue
             shift = 0.0
             if frequencies is not None:
-                shift = _shift(index, level, values[index], frequencies)
+                shift = _shift(comparison, level, values[index], frequencies)
             fields.append(
                 FieldWeight(
                     comparison.name,
@@ -221,19 +230,18 @@ class Model:
                     label: {"m": self.m[i][level], "u": self.u[i][level]}
                     for level, label in enumerate(comparison.levels)
                 }
-                for i, comparison in enumerate(COMPARISONS)
+                for i, comparison in enumerate(self.comparisons)
             },
         }
 
 
 def _shift(
-    index: int,
+    comparison: Comparison,
     level: int,
     value: str | None,
     frequencies: Frequencies,
     extra: int = 0,
 ) -> float:
-    comparison = COMPARISONS[index]
     if value is None or comparison.tf_field is None:
         return 0.0
     if level not in comparison.tf_levels:
@@ -246,6 +254,7 @@ def frequency_bits(
     values: Sequence[str | None],
     frequencies: Frequencies,
     extra: int = 0,
+    comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> float:
     """The term-frequency shift of a pair's exact levels, summed.
 
@@ -255,7 +264,9 @@ def frequency_bits(
     total = 0.0
     for index, value in enumerate(values):
         if value is not None:
-            total += _shift(index, pattern[index], value, frequencies, extra)
+            total += _shift(
+                comparisons[index], pattern[index], value, frequencies, extra
+            )
     return total
 
 
@@ -273,6 +284,8 @@ def estimate(
     candidates: Mapping[Pattern, int],
     random_pairs: Mapping[Pattern, int],
     frequencies: Frequencies,
+    comparisons: tuple[Comparison, ...] = COMPARISONS,
+    kinds: tuple[str, ...] = (),
 ) -> Model:
     """Estimate λ, m and u without labels, each from evidence that can tell.
 
@@ -285,52 +298,133 @@ def estimate(
       its anchor calls one person without looking at it
       (:attr:`~connector.matching.levels.Comparison.anchor`): how twins' names
       agree is learnt from pairs sharing a personal address or a mobile number.
+      A comparison without an anchor, or whose anchor found fewer than 20 pairs
+      (records with no e-mail or phone), learns from the pairs that all *other*
+      comparisons together call one person beyond doubt, in a few rounds.
     - ``λ`` from the pairs sharing a personal address: they are the share
-      ``m(same address)`` of all matching pairs.
+      ``m(same address)`` of all matching pairs. Without enough of those, λ is the
+      expected number of matches among the candidates over all pairs.
 
     EM on the candidate pairs was tried first and rejected: coworkers and
     namesakes are most of the candidates and agree among themselves on company,
     domain and surname, so EM's two classes came out as "same company" and
     "other company" instead of "same person" and "not".
     """
-    m: list[tuple[float, ...]] = []
-    u: list[tuple[float, ...]] = []
+    m: list[list[float]] = []
+    u: list[list[float]] = []
     anchors: list[int] = []
-    for index, comparison in enumerate(COMPARISONS):
+    learners: list[int] = []
+    for index, comparison in enumerate(comparisons):
         size = len(comparison.levels)
         counts = _belief(size)
         coworkers = [0.0] * size
+        anchor = comparison.anchor
         for pattern, count in candidates.items():
             level = pattern[index]
             if level == NULL:
                 continue
-            if comparison.anchor(pattern):
+            if anchor is not None and anchor(pattern):
                 counts[level] += count
             elif pattern[_NAME] == _DIFFERENT_NAMES:
                 coworkers[level] += count
-        anchors.append(round(sum(counts) - _BELIEF - _PSEUDO * size))
+        found = round(sum(counts) - _BELIEF - _PSEUDO * size)
+        if found < _MIN_ANCHORS:
+            learners.append(index)
+        anchors.append(found)
         if comparison.u_source == "coworkers":
-            u_row = _normalised([max(c, _PSEUDO) for c in coworkers])
+            u.append(_normalised([max(c, _PSEUDO) for c in coworkers]))
         else:
-            u_row = _random_u(random_pairs, frequencies, index, comparison)
-        m_row = _normalised(counts)
-        if comparison.ordered:
-            m_row = _ordered(m_row, u_row)
-        m.append(tuple(m_row))
-        u.append(tuple(u_row))
+            u.append(_random_u(random_pairs, frequencies, index, comparison))
+        m.append(_normalised(counts))
     records = frequencies.records
-    all_pairs = records * (records - 1) / 2
-    caught = m[0][0]
-    shared = frequencies.agreeing[0][0]
-    matches = shared / caught if caught > 0 else 0.0
-    prior = min(max(matches / all_pairs, 1e-12), 0.5) if all_pairs > 0 else _FLOOR
+    all_pairs = max(records * (records - 1) / 2, 1.0)
+    by_address = anchors[0] >= _MIN_ANCHORS and frequencies.agreeing[0][0] > 0
+    prior = _prior_by_address(m, frequencies, all_pairs) if by_address else 1e-3
+    for _ in range(_ROUNDS if learners or not by_address else 0):
+        for index in learners:
+            m[index] = _learn_from_others(candidates, index, m, u, prior, comparisons)
+        if not by_address:
+            prior = _expected_matches(candidates, m, u, prior) / all_pairs
+    for index, comparison in enumerate(comparisons):
+        if comparison.ordered:
+            m[index] = _ordered(m[index], u[index])
+        for level, other in comparison.not_above:
+            ceiling = m[index][other] / u[index][other]
+            m[index][level] = min(m[index][level], ceiling * u[index][level])
+    if by_address:
+        prior = _prior_by_address(m, frequencies, all_pairs)
     return Model(
-        prior=prior,
-        m=tuple(m),
-        u=tuple(u),
+        prior=min(max(prior, 1e-12), 0.5),
+        m=tuple(tuple(row) for row in m),
+        u=tuple(tuple(row) for row in u),
         pairs=sum(candidates.values()),
         anchors=tuple(anchors),
+        comparisons=comparisons,
+        kinds=kinds,
     )
+
+
+def _prior_by_address(
+    m: Sequence[Sequence[float]], frequencies: Frequencies, all_pairs: float
+) -> float:
+    caught = m[0][0]
+    return frequencies.agreeing[0][0] / caught / all_pairs if caught > 0 else 1e-12
+
+
+def _weights(
+    m: Sequence[Sequence[float]], u: Sequence[Sequence[float]]
+) -> list[list[float]]:
+    return [
+        [math.log2(a / b) for a, b in zip(m_row, u_row, strict=True)]
+        for m_row, u_row in zip(m, u, strict=True)
+    ]
+
+
+def _learn_from_others(
+    candidates: Mapping[Pattern, int],
+    index: int,
+    m: Sequence[Sequence[float]],
+    u: Sequence[Sequence[float]],
+    prior: float,
+    comparisons: Sequence[Comparison],
+) -> list[float]:
+    """M of one comparison from the pairs the others call one person.
+
+    Leave-one-out: the comparison's own level never decides whether a pair
+    teaches it, so it cannot confirm itself.
+    """
+    weights = _weights(m, u)
+    start = math.log2(prior / (1.0 - prior))
+    counts = _belief(len(comparisons[index].levels))
+    for pattern, count in candidates.items():
+        level = pattern[index]
+        if level == NULL:
+            continue
+        others = start + sum(
+            weights[j][other]
+            for j, other in enumerate(pattern)
+            if j != index and other != NULL
+        )
+        if others >= _SURE_BITS:
+            counts[level] += count
+    return _normalised(counts)
+
+
+def _expected_matches(
+    candidates: Mapping[Pattern, int],
+    m: Sequence[Sequence[float]],
+    u: Sequence[Sequence[float]],
+    prior: float,
+) -> float:
+    weights = _weights(m, u)
+    start = math.log2(prior / (1.0 - prior))
+    total = 0.0
+    for pattern, count in candidates.items():
+        bits = start + sum(
+            weights[j][level] for j, level in enumerate(pattern) if level != NULL
+        )
+        total += count * probability(bits)
+    return max(total, 1.0)
 
 
 def _belief(size: int) -> list[float]:

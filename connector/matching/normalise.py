@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 __all__ = [
     "EmailPolicy",
     "company_key",
+    "field_value",
     "fold_text",
     "is_mobile",
     "legal_form",
@@ -503,3 +504,32 @@ def phone_region(country: str | None) -> str | None:
     if len(code) == 2 and phonenumbers.country_code_for_region(code):
         return code
     return None
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=262144)
+def _folded_field(text: str, kind: str) -> str | None:
+    folded = fold_text(text).strip()
+    if kind in ("date", "id"):
+        # 1984-03-07, 19840307 and 1984/3/7 differ in separators, not in value.
+        folded = _NOT_ALNUM.sub("", folded)
+    else:
+        folded = _SPACE.sub(" ", folded)
+    return folded or None
+
+
+def field_value(value: object, kind: str) -> str | None:
+    """A declared comparison field's value, folded for comparing, or None.
+
+    Text is width- and case-folded with runs of spaces made one; dates and ids
+    lose their separators. Numbers are written as they read (NaN is no value).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value:  # NaN: pandas' blank
+            return None
+        value = int(value) if value.is_integer() else value
+    return _folded_field(str(value), kind)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connector.matching import Matcher, load_match_rules
+from connector.matching import Matcher, load_match_rules, parse_match_rules
 from connector.matching.keys import keys_of, person_keys
 from connector.matching.levels import COMPARISONS, Pattern, compare_all
 from connector.matching.model import Frequencies, _ordered, estimate
@@ -36,7 +36,7 @@ def test_estimate_learns_m_from_anchors_and_the_prior_from_shared_addresses() ->
     keys = []
     for index in range(200):
         name = ("山田", f"名{index}")
-        mobile = f"090-{index:04d}-0000"
+        mobile = f"090-{1200 + index:04d}-5678"
         address = f"u{index}@x{index}.co.jp"
         keys.append(keys_of(rules, address, mobile, *name, None))
         keys.append(keys_of(rules, address, mobile, *name, None))
@@ -184,3 +184,66 @@ def test_the_live_matcher_scores_a_pair_as_the_batch_scan_does() -> None:
         assert set(live) == set(batch), query
         for key, chance in batch.items():
             assert live[key] == pytest.approx(chance, abs=0.02)
+
+
+def test_declared_fields_let_the_model_link_records_without_email_or_phone() -> None:
+    """FEBRL-like people: a birth date and a postcode are the evidence."""
+    rules = parse_match_rules(
+        {
+            "model": {
+                "blocking": ["name_token"],
+                "fields": [
+                    {"name": "dob", "kind": "date", "block": True},
+                    {"name": "postcode", "kind": "id"},
+                ],
+            },
+            "rules": [{"name": "email", "exact": ["email"]}],
+        },
+        "test",
+    )
+    draw = random.Random(2)
+    people: list[tuple[str, Person]] = []
+    twins = []
+    surnames = ["smith", "jones", "brown", "wilson", "taylor", "white"]
+    for index in range(600):
+        last = draw.choice(surnames)
+        first = f"given{index % 150}"
+        # Unique per person: look-alikes with one birth date are another test.
+        day, month, year = index % 28 + 1, index // 28 % 12 + 1, 1950 + index // 336
+        attributes = {
+            "dob": f"{year}-{month:02d}-{day:02d}",
+            "postcode": f"{2000 + index}",
+        }
+        people.append(
+            (
+                f"r{index}",
+                Person(
+                    source=SourceRef("ma", f"r{index}"),
+                    last_name=last,
+                    first_name=first,
+                    attributes=attributes,
+                ),
+            )
+        )
+        if index % 3 == 0:
+            typo = dict(attributes, postcode=f"{2000 + index}"[:-1] + "9")
+            people.append(
+                (
+                    f"r{index}d",
+                    Person(
+                        source=SourceRef("ma", f"r{index}d"),
+                        last_name=last,
+                        first_name=first,
+                        attributes=typo,
+                    ),
+                )
+            )
+            twins.append((f"r{index}", f"r{index}d"))
+    clusters = model_cluster(people, rules)
+    cluster_of = {member: c.id for c in clusters for member in c.members}
+    joined = sum(
+        1 for a, b in twins if a in cluster_of and cluster_of[a] == cluster_of.get(b)
+    )
+    linked_pairs = sum(len(c.members) * (len(c.members) - 1) // 2 for c in clusters)
+    assert joined >= 0.95 * len(twins)
+    assert linked_pairs <= 1.05 * len(twins)
