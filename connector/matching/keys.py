@@ -22,6 +22,7 @@ from connector.matching.normalise import (
     normalise_email,
     normalise_phone,
     phone_region,
+    reading,
 )
 from connector.records import Person
 
@@ -53,6 +54,10 @@ class Keys(NamedTuple):
             which :attr:`company` drops; None when the name declares none.
         extra: the model's declared fields (``[[model.fields]]``), folded, in
             the order declared; None where the record lacks one.
+        reading: the name's kana reading, its parts sorted (ヤマダ トモコ and
+            山田 智子 both give ともこ やまだ); from the record's own kana
+            (``last_name_kana`` / ``first_name_kana`` attributes) when it has
+            them, else read from the kanji. None for Latin names.
     """
 
     email: str | None
@@ -65,6 +70,7 @@ class Keys(NamedTuple):
     company: str | None
     legal: str | None = None
     extra: tuple[str | None, ...] = ()
+    reading: str | None = None
 
 
 def keys_of(
@@ -104,7 +110,30 @@ def keys_of(
         company=company_key(company, rules.legal_forms),
         legal=legal_form(company),
         extra=_extra(rules, attributes) if rules.model_fields else (),
+        reading=_reading_key(
+            _text(attributes, "last_name_kana") or last_name,
+            _text(attributes, "first_name_kana") or first_name,
+        ),
     )
+
+
+def _text(attributes: Mapping[str, object] | None, name: str) -> str | None:
+    value = attributes.get(name) if attributes else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+@lru_cache(maxsize=1 << 18)
+def _reading_key(last: str | None, first: str | None) -> str | None:
+    parts: list[str] = []
+    for part in (last, first):
+        if not part:
+            continue
+        for token in part.replace("\u3000", " ").split():
+            found = reading(token)
+            if found is None:
+                return None
+            parts.append(found)
+    return " ".join(sorted(parts)) if parts else None
 
 
 def _extra(

@@ -161,6 +161,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "same name",
             "nearly the same name (>= 0.92)",
             "similar name (>= 0.80)",
+            "the same reading (kana against kanji)",
             "one side gives only one of the other's names",
             "one name the same, the other different",
             "different names",
@@ -257,15 +258,17 @@ def _name(a: Keys, b: Keys) -> tuple[int, str | None]:
     if a.name == b.name:
         return 0, a.name
     if _name_part(a, b) == 1.0:
-        return 3, None  # 佐藤 against 佐藤 学: a name left half blank
+        return 4, None  # 佐藤 against 佐藤 学: a name left half blank
     similarity = _name_similarity(a, b) or 0.0
     if similarity >= 0.92:
         return 1, None
     if similarity >= 0.8:
         return 2, None
+    if a.reading is not None and a.reading == b.reading:
+        return 3, None  # カトウ シゲル and 加藤 茂
     if not set(a.tokens).isdisjoint(b.tokens):
-        return 4, None  # 菊野 達希 and 菊野 希: one name agrees, the other not
-    return 5, None
+        return 5, None  # 菊野 達希 and 菊野 希: one name agrees, the other not
+    return 6, None
 
 
 def compare_all(

@@ -25,7 +25,7 @@ from connector.records import Person
 
 __all__ = ["STORED_KINDS", "Matcher", "keys_from_stored"]
 
-STORED_KINDS = ("email", "phone", "name", "company", "legal")
+STORED_KINDS = ("email", "phone", "name", "company", "legal", "reading")
 """The normalised values persisted per person (and ``field:<name>`` for each
 declared model field); every other key derives from them."""
 
@@ -230,6 +230,7 @@ class Matcher:
             "name": keys.name,
             "company": keys.company,
             "legal": keys.legal,
+            "reading": keys.reading,
         }
         for (name, _), value in zip(self.rules.model_fields, keys.extra, strict=False):
             values[f"field:{name}"] = value
@@ -297,6 +298,7 @@ def keys_from_stored(rules: MatchRules, stored: Mapping[str, str]) -> Keys:
         tokens=tuple(name.split(" ")) if name else (),
         company=stored.get("company") or None,
         legal=stored.get("legal") or None,
+        reading=stored.get("reading") or None,
         extra=tuple(
             stored.get(f"field:{name}") or None for name, _ in rules.model_fields
         ),

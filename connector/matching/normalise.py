@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from rapidfuzz.distance import OSA
@@ -30,6 +31,7 @@ __all__ = [
     "normalise_email",
     "normalise_phone",
     "phone_region",
+    "reading",
 ]
 
 _SPACE = re.compile(r"\s+")
@@ -533,3 +535,44 @@ def field_value(value: object, kind: str) -> str | None:
             return None
         value = int(value) if value.is_integer() else value
     return _folded_field(str(value), kind)
+
+
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆]")
+_KANA_ONLY = re.compile(r"^[\u3041-\u309fー・ ]+$")
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    # Loaded on first use: the dictionary takes a fraction of a second and some
+    # memory, which runs that never compare a kanji name should not pay.
+    import fugashi  # type: ignore[import-untyped]
+
+    return fugashi.Tagger()
+
+
+@lru_cache(maxsize=262144)
+def reading(text: str) -> str | None:
+    """The kana reading of a name part, in hiragana: 山田 gives やまだ.
+
+    Kana is kept as written (after folding ヤマダ to やまだ); kanji are read with
+    MeCab and the UniDic dictionary (fugashi, unidic-lite), which read 94.5 % of
+    given names and 78.4 % of family names as their owners wrote them in our
+    measurement (pykakasi: 88.6 % and 78.9 %). A wrong reading only fails to
+    match, so the model learns how much an agreement of readings is worth.
+    Latin letters have no reading here (None).
+    """
+    folded = fold_text(text).strip()
+    if not folded:
+        return None
+    if _KANA_ONLY.match(folded):
+        return folded.replace(" ", "").replace("・", "")
+    if not _KANJI.search(folded):
+        return None
+    parts: list[str] = []
+    for word in _tagger()(folded):
+        kana = getattr(word.feature, "kana", None)
+        if not kana or kana == "*":
+            kana = word.surface
+        parts.append(kana)
+    found = fold_text("".join(parts)).replace(" ", "")
+    return found if _KANA_ONLY.match(found) else None

@@ -247,3 +247,13 @@ def test_declared_fields_let_the_model_link_records_without_email_or_phone() -> 
     linked_pairs = sum(len(c.members) * (len(c.members) - 1) // 2 for c in clusters)
     assert joined >= 0.95 * len(twins)
     assert linked_pairs <= 1.05 * len(twins)
+
+
+def test_a_kana_name_and_its_kanji_meet_at_the_reading_level() -> None:
+    """カトウ シゲル against 加藤 茂: not 'different names'."""
+    rules = load_match_rules(RULES_PATH)
+    kana = keys_of(rules, "s.kato@x.co.jp", None, "カトウ", "シゲル", "サクラ")
+    kanji = keys_of(rules, "s.kato@x.co.jp", None, "加藤", "茂", "サクラ")
+    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    level = compare_all(kana, kanji)[0][name]
+    assert COMPARISONS[name].levels[level] == "the same reading (kana against kanji)"

@@ -15,6 +15,7 @@ from connector.matching.normalise import (
     normalise_email,
     normalise_phone,
     phone_region,
+    reading,
 )
 from tests.matching.conftest import RULES_FILE
 
@@ -261,3 +262,35 @@ def test_legal_form_keeps_what_the_company_key_drops(
 ) -> None:
     """Same key, another legal form: 三浦建設株式会社 and 三浦建設有限会社."""
     assert legal_form(raw) == form
+
+
+@pytest.mark.parametrize(
+    ("raw", "kana"),
+    [("山田", "やまだ"), ("カトウ", "かとう"), ("ｶﾄｳ", "かとう"), ("髙橋", "たかはし")],
+)
+def test_name_parts_read_as_hiragana(raw: str, kana: str) -> None:
+    """Kana is folded as written; kanji are read with the dictionary."""
+    assert reading(raw) == kana
+
+
+def test_latin_names_have_no_reading() -> None:
+    assert reading("Smith") is None
+
+
+def test_kana_and_kanji_names_share_a_reading_key() -> None:
+    """カトウ シゲル and 加藤 茂 read alike; the record's own kana wins."""
+    rules = load_match_rules(RULES_FILE)
+    kana = keys_of(rules, None, None, "カトウ", "シゲル", None)
+    kanji = keys_of(rules, None, None, "加藤", "茂", None)
+    assert kana.reading == kanji.reading == "かとう しげる"
+    told = keys_of(
+        rules,
+        None,
+        None,
+        "達希",
+        "菊野",
+        None,
+        None,
+        {"last_name_kana": "タツキ", "first_name_kana": "キクノ"},
+    )
+    assert told.reading == "きくの たつき"
