@@ -97,11 +97,12 @@ def _run(
     after: str | None,
     listing: bool,
 ) -> Iterator[Page]:
-    from adapters.hubspot.pull import PullCursor
+    from adapters.hubspot.pull import HANDLED_FIRST, PullCursor
 
     low = puller.since(state)
     if listing:
         yield from _listed(puller, state, low, until, after)
+        yield HANDLED_FIRST
     # The search part: from ``until`` on, as the list left it. Once it is read,
     # the cursor is an ordinary one again (at ``until`` if nothing was found).
     start = max(low, until)

@@ -37,7 +37,7 @@ from adapters.hubspot import catch_up, search_slices
 from adapters.hubspot.client import HubSpotClient
 from adapters.hubspot.dates import parse_timestamp, to_epoch_ms
 from adapters.hubspot.paths import ObjectType, api_path
-from adapters.hubspot.read_ahead import read_ahead
+from adapters.hubspot.read_ahead import read_ahead, without
 from adapters.hubspot.settings import HubSpotSettings
 from adapters.protocol import Cursor, Entity, Page, Record
 
@@ -100,6 +100,11 @@ class PullCursor:
 
 
 CURSOR_KIND = "hubspot"
+
+HANDLED_FIRST = Page([], None)
+"""Yielded between a list and the search after it: reading ahead waits there
+until the flow is done with the list's last page, so the search sees that
+page's write-backs (and a backfill ends with no echo left for the next run)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -203,10 +208,12 @@ class Puller:
     def _ahead(self, produce: Callable[[], Iterator[Page]]) -> Iterator[Page]:
         depth = self._settings.read_ahead_pages
         if depth == 0:
-            return produce()
+            return without(produce(), HANDLED_FIRST)
         # A request in flight ends within its timeout; wait that long at most.
         wait = self._settings.limits.timeout + 5
-        return read_ahead([produce], depth=depth, join_timeout=wait)
+        return read_ahead(
+            [produce], depth=depth, join_timeout=wait, barrier=HANDLED_FIRST
+        )
 
     def _incremental(self, cursor: Cursor | None) -> Iterator[Page]:
         state = PullCursor.decode(cursor, self.client.name)
@@ -447,4 +454,5 @@ class Puller:
                 [self.record(o) for o in objects],
                 PullCursor(started, None, after).encode(),
             )
+        yield HANDLED_FIRST
         yield from self._incremental(PullCursor(started).encode())

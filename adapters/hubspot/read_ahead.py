@@ -8,6 +8,11 @@ thread-safe). Several producers run at once (the time slices of one catch-up),
 yet their pages come out in producer order, so a cursor is only ever handed
 out after everything before it.
 
+A producer that must not run ahead at some point (a search that should see
+the flow's write-backs of the page before it) yields the ``barrier`` object:
+it then waits until the caller asks for the item after the last one it took,
+that is, until the caller is done with that item.
+
 Shutting down is part of the contract: when the caller stops early (a stop
 asked by SIGTERM, an error in the flow, a ``break``), closing the iterator
 stops every producer before its next request and waits for the requests in
@@ -23,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-__all__ = ["read_ahead"]
+__all__ = ["read_ahead", "without"]
 
 T = TypeVar("T")
 
@@ -41,9 +46,12 @@ class _Producer(Generic[T]):
         depth: int,
         stop: threading.Event,
         name: str,
+        barrier: object | None,
     ) -> None:
         self._produce = produce
         self._stop = stop
+        self._barrier = barrier
+        self._go = threading.Event()
         self._room = threading.Semaphore(depth)
         self._queue: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         # The thread logs with the caller's bound context (run id, flow).
@@ -64,6 +72,14 @@ class _Producer(Generic[T]):
                 return True
         return False
 
+    def _wait_for_caller(self) -> bool:
+        self._go.clear()
+        self._queue.put(("barrier", None))
+        while not self._stop.is_set():
+            if self._go.wait(timeout=_POLL):
+                return True
+        return False
+
     def _run(self) -> None:
         try:
             if not self._wait_for_room():
@@ -71,6 +87,11 @@ class _Producer(Generic[T]):
             items = self._produce()
             try:
                 for item in items:
+                    if item is self._barrier:
+                        # The slot taken for this item stays for the next one.
+                        if not self._wait_for_caller():
+                            return
+                        continue
                     self._queue.put(("item", item))
                     if not self._wait_for_room():
                         return
@@ -90,6 +111,9 @@ class _Producer(Generic[T]):
                 raise value
             if kind == "done":
                 return
+            if kind == "barrier":
+                self._go.set()  # the caller is done with what it took
+                continue
             self._room.release()
             yield value  # type: ignore[misc]  # an "item" entry holds a T
 
@@ -99,11 +123,14 @@ def read_ahead(
     *,
     depth: int = 1,
     join_timeout: float = 60.0,
+    barrier: object | None = None,
 ) -> Iterator[T]:
     """Every producer's items, producer by producer, each read ``depth`` ahead.
 
     All producers start at once. Closing the returned iterator stops them and
     waits up to ``join_timeout`` seconds for each one's request in flight.
+    ``barrier`` items are not handed out: they hold their producer until the
+    caller is done with the item before them.
 
     Raises:
         BaseException: whatever a producer raised, after the items before it.
@@ -112,7 +139,13 @@ def read_ahead(
         raise ValueError("read_ahead needs depth >= 1")
     stop = threading.Event()
     running = [
-        _Producer(produce, depth=depth, stop=stop, name=f"hubspot-read-ahead-{n}")
+        _Producer(
+            produce,
+            depth=depth,
+            stop=stop,
+            name=f"hubspot-read-ahead-{n}",
+            barrier=barrier,
+        )
         for n, produce in enumerate(producers)
     ]
     for producer in running:
@@ -124,3 +157,15 @@ def read_ahead(
         stop.set()
         for producer in running:
             producer.join(join_timeout)
+
+
+def without(items: Iterator[T], barrier: object) -> Iterator[T]:
+    """``items`` less the barriers, read only when asked (no thread at all)."""
+    try:
+        for item in items:
+            if item is not barrier:
+                yield item
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
