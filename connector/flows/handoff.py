@@ -138,11 +138,13 @@ def _handle_page(
         # those before it), then read what the records need in a few queries.
         with resolver.preloaded(conn, "ma", "persons", [r.id for r in records]):
             resolved = [_resolve(ctx, conn, record, resolver) for record in records]
-        reads.load(
-            conn,
-            [r.resolution.canonical_id for r in resolved if r.resolution],
-            snapshots_of="sfa",
-        )
+        people = [r.resolution.canonical_id for r in resolved if r.resolution]
+        reads.load(conn, people, snapshots_of="sfa")
+        if ctx.dry_run:
+            # A dry run's own links are only in the resolver: read their targets'
+            # snapshots in one query too, not one per lead.
+            linked = [i for c in people for i in resolver.pending_ids(c, "sfa")]
+            reads.load_snapshots(conn, "sfa", "persons", linked)
         step = partial(
             _prepare,
             ctx,
