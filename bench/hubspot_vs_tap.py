@@ -1,107 +1,159 @@
-"""Pull throughput of the HubSpot adapter beside tap-hubspot, same fake, same data.
+"""Pull and whole-flow throughput: the connector (before and after) beside tap-hubspot.
 
-Both clients talk real HTTP to the fake portal served on 127.0.0.1
-(`tests/fakes/hubspot/server.py`), in real time, in the same run. tap-hubspot is
-not a project dependency: install it in a throwaway virtualenv and pass its
-interpreter, e.g.
+Fair by construction:
 
-    python3 -m venv /tmp/taphs-venv && /tmp/taphs-venv/bin/pip install tap-hubspot
+- the HubSpot fake runs in its own process on 127.0.0.1 (``python -m
+  tests.fakes.hubspot``, the working tree's, for every row), with its limits
+  raised so that no client waits on a bucket the others would not;
+- each client runs in its own process; the seconds of a pull are measured
+  inside it (first request to last page) and the process's start-up
+  (interpreter, imports, teardown) is reported apart;
+- every client selects the same properties (:data:`bench.hubspot_clients.PROPERTIES`
+  plus id, last-modified and merge ids);
+- every row runs once per round, 3 rounds by default, rotating the order, and
+  the table gives medians;
+- ``--baseline-rev`` runs the connector rows with an older commit's code
+  (``git archive`` into a temporary folder), in the same run.
+
+The tap is installed in a throwaway virtualenv, never in the project's::
+
+    python3 -m venv /tmp/taphs-venv
+    /tmp/taphs-venv/bin/pip install tap-hubspot==4.5.0
     .venv/bin/python -m bench.hubspot_vs_tap --tap-python /tmp/taphs-venv/bin/python
 
-The tap hard-codes ``https://api.hubapi.com`` as a module constant; the runner
-below sets that constant to the local server before calling the tap's ``main``
-(its code is not modified). Its discovery mode calls retired v1 endpoints the fake
-does not serve, so the catalog is written from the tap's own contacts schema with
-every property selected.
+Without it the tap row says "not measured". tap-hubspot 4.5.0 has no base-URL
+setting: its runner sets the module constant ``BASE_URL`` to the fake before
+calling the tap's ``main`` (the installed files are not edited). Its catalog is
+written here, selecting the same properties as the connector's pull.
+
+The CLI row runs ``connector backfill handoff --since 2000-01-01 --dry-run`` as
+a user does, on a fresh SQLite state, against the same fake and a CSV SFA of
+2,000 leads (half of them the same people): reading, mapping, matching and
+qualifying every contact. Its CPU is the process's (user + system).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from adapters.hubspot import HubSpotAdapter, HubSpotSettings
-from adapters.protocol import WriteOp
-from tests.fakes.hubspot import FakeHubSpot, RealClock
-from tests.fakes.hubspot.server import FakeHubSpotServer
+import httpx
 
+from bench.hubspot_clients import PROPERTIES
+from bench.hubspot_project import write_project
+from tests.e2e.procs import start_server, stop
+
+ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "pat-na1-bench-0000"  # noqa: S105 - the fake's token
-
-INSTALL = (
-    "python3 -m venv /tmp/taphs-venv && "
-    "/tmp/taphs-venv/bin/pip install tap-hubspot==4.5.0"
-)
-
-RUNNER = """
-import sys, tap_hubspot
+TAP_RUNNER = """
+import json, sys, time
+started = time.perf_counter()
+import tap_hubspot
 tap_hubspot.BASE_URL = sys.argv[1]
 sys.argv = ["tap-hubspot"] + sys.argv[2:]
-tap_hubspot.main()
+ready = time.perf_counter()
+try:
+    tap_hubspot.main()
+finally:
+    sys.stderr.write("BENCH " + json.dumps({"seconds": time.perf_counter() - ready}))
 """
 
-
-def _seed(fake: FakeHubSpot, n: int) -> None:
-    adapter = HubSpotAdapter(
-        "ma",
-        HubSpotSettings.model_validate(
-            {"token": TOKEN, "limits": {"burst_per_10s": 1000}}
-        ),
-        transport=fake.transport(),
-    )
-    ops = [
-        WriteOp(
-            f"k{i}",
-            {"email": f"lead{i:06d}@firm{i % 97}.co.jp", "firstname": f"名{i}"},
-            match_field="email",
-        )
-        for i in range(n)
-    ]
-    adapter.push("persons", ops)
-    adapter.close()
+Row = Callable[[], dict[str, float]]
 
 
-def _ours(url: str, fake: FakeHubSpot, *, full: bool) -> dict[str, float]:
-    settings = HubSpotSettings.model_validate(
-        {
-            "token": TOKEN,
-            "base_url": url,
-            "lookback_seconds": 0,
-            "limits": {"burst_per_10s": 1000},
-            "properties": {"persons": ["email", "firstname", "lastname"]},
-        }
-    )
-    adapter = HubSpotAdapter("ma", settings)
-    before = len(fake.log)
+def _seed(api: str, count: int) -> None:
+    """``count`` contacts, about 2 in 3 with page views (they qualify)."""
+    for start in range(0, count, 2000):
+        rows = [
+            {
+                "email": f"person{n:05d}@company{n % 37:02d}.co.jp",
+                "firstname": f"名{n}",
+                "lastname": f"姓{n:05d}",
+                "company": f"株式会社テスト{n % 37:02d}",
+                "lifecyclestage": "marketingqualifiedlead",
+                "hs_analytics_num_page_views": str(n % 3),
+            }
+            for n in range(start, min(start + 2000, count))
+        ]
+        httpx.post(f"{api}/__admin/contacts", json={"contacts": rows}, timeout=300)
+
+
+def _requests(api: str) -> int:
+    rows = httpx.get(f"{api}/__admin/requests", timeout=60).json()["requests"]
+    httpx.post(f"{api}/__admin/requests/clear", timeout=60)
+    return len(rows)
+
+
+def _timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[Any, float]:
+    """Run a process; return it, its wall seconds and (in .cpu) its CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    records = sum(len(p.records) for p in adapter.pull("persons", None, full=full))
-    seconds = time.perf_counter() - started
-    adapter.close()
-    return {
-        "records": records,
-        "seconds": seconds,
-        "requests": len(fake.log) - before,
-    }
+    done = subprocess.run(  # noqa: S603 - our own interpreter and scripts
+        command, env=env, cwd=cwd, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return done, wall
 
 
-def _tap(url: str, fake: FakeHubSpot, python: str, work: Path) -> dict[str, float]:
+def _client(code: Path, kind: str, url: str, since_ms: int) -> Row:
+    script = ROOT / "bench" / "hubspot_clients.py"
+    env = {**os.environ, "PYTHONPATH": str(code)}
+
+    def run() -> dict[str, float]:
+        _requests(url)
+        done, wall = _timed(
+            [sys.executable, str(script), str(code), kind, url, TOKEN, str(since_ms)],
+            env,
+            code,
+        )
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+        return {
+            "records": out["records"],
+            "requests": _requests(url),
+            "seconds": out["seconds"],
+            "cpu": out["cpu"],
+            "startup": wall - out["seconds"],
+        }
+
+    return run
+
+
+def _tap(python: str, url: str, work: Path) -> Row:
+    properties = (*PROPERTIES, "hs_object_id", "lastmodifieddate")
+    properties += ("hs_merged_object_ids",)
     where = subprocess.run(  # noqa: S603 - the interpreter the user named
         [
             python,
             "-c",
-            "import tap_hubspot, os; print(os.path.dirname(tap_hubspot.__file__))",
+            "import tap_hubspot,os;print(os.path.dirname(tap_hubspot.__file__))",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     schema = json.loads((Path(where) / "schemas" / "contacts.json").read_text())
+    for name in properties:
+        schema["properties"][f"property_{name}"] = {"type": ["null", "string"]}
     metadata = [{"breadcrumb": [], "metadata": {"selected": True}}] + [
-        {"breadcrumb": ["properties", name], "metadata": {"selected": True}}
+        {
+            "breadcrumb": ["properties", name],
+            "metadata": {"selected": True, "inclusion": "available"},
+        }
         for name in schema["properties"]
     ]
     catalog = {
@@ -110,7 +162,7 @@ def _tap(url: str, fake: FakeHubSpot, python: str, work: Path) -> dict[str, floa
                 "tap_stream_id": "contacts",
                 "stream": "contacts",
                 "schema": schema,
-                "key_properties": ["vid"],
+                "key_properties": ["id"],
                 "metadata": metadata,
             }
         ]
@@ -119,96 +171,194 @@ def _tap(url: str, fake: FakeHubSpot, python: str, work: Path) -> dict[str, floa
     (work / "config.json").write_text(
         json.dumps({"api_key": TOKEN, "start_date": "2000-01-01T00:00:00Z"})
     )
-    (work / "run_tap.py").write_text(RUNNER)
-    before = len(fake.log)
-    started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603 - the interpreter the user named
-        [
-            python,
-            str(work / "run_tap.py"),
-            url,
-            "--config",
-            str(work / "config.json"),
-            "--properties",
-            str(work / "catalog.json"),
-        ],
+    (work / "run_tap.py").write_text(TAP_RUNNER)
+
+    def run() -> dict[str, float]:
+        _requests(url)
+        done, wall = _timed(
+            [
+                python,
+                str(work / "run_tap.py"),
+                url,
+                "--config",
+                str(work / "config.json"),
+                "--properties",
+                str(work / "catalog.json"),
+            ],
+            dict(os.environ),
+            work,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"tap-hubspot failed:\n{done.stderr[-2000:]}")
+        inside = json.loads(done.stderr.rsplit("BENCH ", 1)[1])["seconds"]
+        records = sum(1 for line in done.stdout.splitlines() if '"RECORD"' in line)
+        return {
+            "records": records,
+            "requests": _requests(url),
+            "seconds": inside,
+            "cpu": float("nan"),
+            "startup": wall - inside,
+        }
+
+    return run
+
+
+def _cli(code: Path, url: str, work: Path) -> Row:
+    folder = work / f"cli-{code.name}"
+    write_project(folder, ROOT, url, TOKEN)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    command = [sys.executable, "-m", "connector", "--config", "config.toml"]
+    command += ["backfill", "handoff", "--since", "2000-01-01", "--dry-run", "--json"]
+
+    def run() -> dict[str, float]:
+        shutil.rmtree(folder / "state", ignore_errors=True)
+        (folder / "state").mkdir()
+        _requests(url)
+        startup, _ = _timed(
+            [sys.executable, "-m", "connector", "--version"], env, folder
+        )
+        done, wall = _timed(command, env, folder)
+        return {
+            "records": float(_pulled(done.stdout)),
+            "requests": _requests(url),
+            "seconds": wall,
+            "cpu": done.cpu,
+            "startup": startup.cpu,
+        }
+
+    return run
+
+
+def _pulled(output: str) -> int:
+    for line in reversed(output.splitlines()):
+        if line.startswith("{") and '"counts"' in line:
+            return int(json.loads(line)["counts"].get("pulled", 0))
+    raise SystemExit(f"no summary in the CLI output:\n{output[-2000:]}")
+
+
+def _export(rev: str, into: Path) -> Path:
+    code = into / f"code-{rev}"
+    code.mkdir()
+    archive = subprocess.run(  # noqa: S603 - fixed git command
+        ["git", "-C", str(ROOT), "archive", rev],  # noqa: S607
+        check=True,
         capture_output=True,
-        text=True,
-        check=False,
+    ).stdout
+    subprocess.run(  # noqa: S603 - fixed tar command
+        ["tar", "-x", "-C", str(code)],  # noqa: S607
+        input=archive,
+        check=True,
     )
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"tap-hubspot failed:\n{result.stderr[-2000:]}")
-    records = sum(1 for line in result.stdout.splitlines() if '"RECORD"' in line)
-    return {"records": records, "seconds": seconds, "requests": len(fake.log) - before}
+    return code
 
 
-def _startup(python: str) -> float:
-    started = time.perf_counter()
-    subprocess.run([python, "-c", "import tap_hubspot"], check=True)  # noqa: S603
-    return time.perf_counter() - started
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
 
 
 def main() -> None:
-    """Seed the fake, pull with both clients, print one table."""
-    import logging
-
-    import structlog
-
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
-    )
+    """Start the fake, seed it, run every row in rotated rounds, print the table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tap-python", default="/tmp/taphs-venv/bin/python")  # noqa: S108
+    parser.add_argument("--baseline-rev", help="also run the connector rows at REV")
+    parser.add_argument("--rows", default="backfill,catch-up,search,tap,cli")
     args = parser.parse_args()
-    fake = FakeHubSpot(
-        token=TOKEN, clock=RealClock(), burst_limit=100_000, daily_limit=10_000_000
+    wanted = set(args.rows.split(","))
+    env = {"PYTHONPATH": str(ROOT)}
+    fake, url = start_server(
+        [
+            *(sys.executable, "-m", "tests.fakes.hubspot", "--port", "0"),
+            *("--token", TOKEN, "--burst-limit", "100000"),
+            *("--daily-limit", "100000000", "--no-check-responses"),
+        ],
+        env=env,
+        cwd=ROOT,
     )
-    _seed(fake, args.contacts)
-    rows: list[tuple[str, dict[str, float]]] = []
-    with FakeHubSpotServer(fake) as server:
-        rows.append(
-            ("connector, backfill (list, 100/page)", _ours(server.url, fake, full=True))
-        )
-        rows.append(
-            (
-                "connector, incremental (search, 200/page, 5 req/s)",
-                _ours(server.url, fake, full=False),
-            )
-        )
-        if Path(args.tap_python).exists():
-            with tempfile.TemporaryDirectory() as folder:
-                tap = _tap(server.url, fake, args.tap_python, Path(folder))
-            startup = _startup(args.tap_python)
-            rows.append(("tap-hubspot 4.x, contacts (list v3, incl. start-up)", tap))
-            rows.append(
-                (
-                    "tap-hubspot, excluding interpreter start-up",
-                    {**tap, "seconds": tap["seconds"] - startup},
-                )
-            )
-        else:
-            print(
-                f"tap-hubspot comparison skipped: no interpreter at "
-                f"{args.tap_python}. Install the tap in a throwaway virtualenv "
-                "(never in the project's), then run again:\n"
-                f"  {INSTALL}\n"
-                "  .venv/bin/python -m bench.hubspot_vs_tap "
-                "--tap-python /tmp/taphs-venv/bin/python",
-                file=sys.stderr,
-            )
+    try:
+        since_ms = int(time.time() * 1000) - 1000
+        _seed(url, args.contacts)
+        time.sleep(1.0)
+        with tempfile.TemporaryDirectory(prefix="hs-bench-") as name:
+            work = Path(name)
+            codes = [("working tree", ROOT)]
+            if args.baseline_rev:
+                codes.insert(0, (args.baseline_rev, _export(args.baseline_rev, work)))
+            rows: list[tuple[str, str, Row]] = []
+            for label, code in codes:
+                for kind, what in (
+                    ("backfill", "backfill (list, 100/page)"),
+                    ("catch-up", f"incremental catch-up of {args.contacts:,}"),
+                    ("search", "incremental by search only (5 req/s)"),
+                ):
+                    if kind in wanted:
+                        rows.append(
+                            (label, f"pull: {what}", _client(code, kind, url, since_ms))
+                        )
+                if "cli" in wanted:
+                    rows.append(
+                        (
+                            label,
+                            "CLI: backfill handoff --dry-run",
+                            _cli(code, url, work),
+                        )
+                    )
+            tap_note = None
+            if "tap" in wanted:
+                if Path(args.tap_python).exists():
+                    rows.append(
+                        (
+                            "tap-hubspot 4.5.0",
+                            "pull: contacts (list v3)",
+                            _tap(args.tap_python, url, work),
+                        )
+                    )
+                else:
+                    tap_note = f"not measured: no interpreter at {args.tap_python}"
+            results: dict[int, list[dict[str, float]]] = {
+                n: [] for n in range(len(rows))
+            }
+            for round_ in range(args.rounds):
+                order = list(range(len(rows)))
+                shift = round_ % len(order)
+                for n in order[shift:] + order[:shift]:
+                    results[n].append(rows[n][2]())
+                    print(
+                        f"round {round_ + 1}: {rows[n][0]} / {rows[n][1]}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    finally:
+        stop(fake)
+    _print(args, rows, results, tap_note)
+
+
+def _print(
+    args: Any,
+    rows: list[tuple[str, str, Row]],
+    results: dict[int, list[dict[str, float]]],
+    tap_note: str | None,
+) -> None:
     print(
-        f"| client ({args.contacts} contacts, real HTTP on loopback) "
-        "| records | requests | seconds | records/s |"
+        f"| code | row ({args.contacts:,} contacts, loopback, medians of "
+        f"{args.rounds} rotated rounds) | records | requests | seconds | records/s "
+        "| CPU ms/record | start-up s |"
     )
-    print("|---|---|---|---|---|")
-    for name, row in rows:
-        rate = row["records"] / row["seconds"] if row["seconds"] > 0 else float("nan")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for n, (label, what, _) in enumerate(rows):
+        runs = results[n]
+        records = _median(runs, "records")
+        seconds = _median(runs, "seconds")
+        cpu = _median(runs, "cpu")
+        per = cpu * 1000 / records if records else float("nan")
         print(
-            f"| {name} | {row['records']:.0f} | {row['requests']:.0f} "
-            f"| {row['seconds']:.2f} | {rate:,.0f} |"
+            f"| {label} | {what} | {records:,.0f} | {_median(runs, 'requests'):,.0f} "
+            f"| {seconds:.2f} | {records / seconds:,.0f} | {per:.3f} "
+            f"| {_median(runs, 'startup'):.2f} |"
         )
+    if tap_note:
+        print(f"| tap-hubspot | pull: contacts | {tap_note} | | | | | |")
 
 
 if __name__ == "__main__":

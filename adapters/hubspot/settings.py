@@ -121,6 +121,15 @@ class HubSpotSettings(BaseModel):
     """
     lookback_seconds: int = Field(default=120, ge=0)
     """Incremental pulls re-read this much before the cursor: search lags writes."""
+    catch_up_by_list_above: int | None = Field(default=2000, ge=0)
+    """An incremental pull whose search finds more changed records than this
+    (or that starts with no cursor) reads them through the list endpoint when
+    that takes no longer at the configured limits: the list has no lag and no
+    10,000 cap, and leaves the search bucket free. None: always search."""
+    read_ahead_pages: int = Field(default=1, ge=0, le=4)
+    """Pages fetched ahead while the flow maps the current one, in a thread;
+    0 reads a page only when the flow asks for it. Searches of one catch-up
+    may also run ``max_in_flight`` at once, in separate time slices."""
     properties: PropertySelection = PropertySelection()
     limits: LimitSettings = LimitSettings()
     activities: ActivitySettings = ActivitySettings()

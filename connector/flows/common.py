@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from connector.store import cursors, deadletters
 
 __all__ = [
     "already_there",
+    "closing_pages",
     "continue_incremental",
     "cursor_source",
     "dead_letter_invalid",
@@ -160,6 +162,21 @@ def pages_with_retries(
             ctx.progress.page(f"{system}.{entity}", page.records)
     # Resumed past the last page: the source was read to its end.
     continue_incremental(ctx, system, entity)
+
+
+@contextmanager
+def closing_pages(pages: Iterator[Page]) -> Iterator[Iterator[Page]]:
+    """Close an adapter's page iterator when the flow leaves it, however it does.
+
+    A flow that stops early (SIGTERM, an error, a budget) drops the iterator
+    half read; an adapter reading pages ahead in a thread stops it on close.
+    """
+    try:
+        yield pages
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
 
 
 def continue_incremental(ctx: FlowContext, system: str, entity: str) -> None:

@@ -8,7 +8,7 @@ person, then commit the page's state and cursor in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -20,6 +20,7 @@ from adapters.protocol import Adapter, Page, Record
 from connector.errors import RecordInvalidError
 from connector.flows.batch import Batch
 from connector.flows.common import (
+    closing_pages,
     cursor_source,
     dead_letter_invalid,
     dead_letter_rows,
@@ -79,6 +80,21 @@ def run_handoff(ctx: FlowContext) -> None:
     cursor = stored_cursor(ctx, source)
     # A backfill lists everything once; killed, it resumes from its checkpoint.
     pulled = ma.pull("persons", cursor, full=ctx.full and cursor is None)
+    # Closed on a stop or an error too: an adapter reading ahead stops its thread.
+    with closing_pages(pulled):
+        _handle_pages(ctx, pulled, source, resolver, rule, ma, sfa)
+
+
+def _handle_pages(
+    ctx: FlowContext,
+    pulled: Iterator[Page],
+    source: str,
+    resolver: Resolver,
+    rule: Qualification,
+    ma: Adapter,
+    sfa: Adapter,
+) -> None:
+    app = ctx.app
     twins: UnreadableTwins | None = None
     for page in pages_with_retries(ctx, pulled, "ma", "persons"):
         if page.records and twins is None:
@@ -122,11 +138,13 @@ def _handle_page(
         # those before it), then read what the records need in a few queries.
         with resolver.preloaded(conn, "ma", "persons", [r.id for r in records]):
             resolved = [_resolve(ctx, conn, record, resolver) for record in records]
-        reads.load(
-            conn,
-            [r.resolution.canonical_id for r in resolved if r.resolution],
-            snapshots_of="sfa",
-        )
+        people = [r.resolution.canonical_id for r in resolved if r.resolution]
+        reads.load(conn, people, snapshots_of="sfa")
+        if ctx.dry_run:
+            # A dry run's own links are only in the resolver: read their targets'
+            # snapshots in one query too, not one per lead.
+            linked = [i for c in people for i in resolver.pending_ids(c, "sfa")]
+            reads.load_snapshots(conn, "sfa", "persons", linked)
         step = partial(
             _prepare,
             ctx,

@@ -12,6 +12,8 @@ can be rebuilt after a restart without re-reading either system.
 
 from __future__ import annotations
 
+import os
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,8 +107,21 @@ class MergeOutcome:
 
 
 def new_canonical_id() -> str:
-    """A fresh canonical person id (a UUID, 36 characters)."""
-    return str(uuid.uuid4())
+    """A fresh canonical person id (a random version-4 UUID, 36 characters).
+
+    The random bytes come from ``os.urandom`` 256 ids at a time: one system
+    call per id was a tenth of a dry run's matching time.
+    """
+    with _RANDOM_LOCK:
+        if not _RANDOM:
+            _RANDOM.extend(os.urandom(16 * 256))
+        raw = bytes(_RANDOM[:16])
+        del _RANDOM[:16]
+    return str(uuid.UUID(bytes=raw, version=4))
+
+
+_RANDOM = bytearray()
+_RANDOM_LOCK = threading.Lock()
 
 
 def _row(

@@ -52,5 +52,5 @@ def make_adapter(clock: FakeClock) -> Iterator[MakeAdapter]:
 
 @pytest.fixture
 def adapter(fake: FakeHubSpot, make_adapter: MakeAdapter) -> HubSpotAdapter:
-    """An adapter on the default (2026-03) paths, no look-back."""
-    return make_adapter(fake, lookback_seconds=0)
+    """An adapter on the default (2026-03) paths, no look-back, search only."""
+    return make_adapter(fake, lookback_seconds=0, catch_up_by_list_above=None)

@@ -6,6 +6,7 @@ Usage::
         [--trace-echo echo|omit] [--search-lag-seconds 2] [--retry-after]
         [--lifecycle ignore|error|apply] [--multi-status all|create]
         [--contract strict|record|off] [--burst-limit 100] [--daily-limit 250000]
+        [--no-check-responses]
 
 It prints ``LISTENING http://127.0.0.1:PORT`` once it accepts connections (with
 ``--port 0`` the system picks the port), runs on the wall clock with HubSpot's
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     add("--burst-limit", type=int, default=100, help="requests per rolling 10 s")
     add("--daily-limit", type=int, default=250_000)
     add("--search-per-second", type=int, default=5)
+    add(
+        "--no-check-responses",
+        action="store_true",
+        help="skip checking the fake's own answers against HubSpot's response "
+        "models (benchmarks: requests are still judged)",
+    )
     return parser
 
 
@@ -63,6 +70,7 @@ def build(args: argparse.Namespace) -> FakeHubSpot:
         trace_echo=args.trace_echo,
         multi_status=args.multi_status,
         contract=args.contract,
+        check_responses=not args.no_check_responses,
     )
     if args.state is not None and args.state.exists():
         load_state(fake, args.state)

@@ -11,6 +11,8 @@ and inputs are not processed in request order.
 from __future__ import annotations
 
 import base64
+import bisect
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -128,20 +130,23 @@ def _list(fake: FakeHubSpot, request: httpx.Request, type_: str) -> httpx.Respon
     archived = params.get("archived", "false") == "true"
     after = params.get("after")
     start = int(base64.urlsafe_b64decode(after.encode()).decode()) if after else 0
-    rows = sorted(
-        (
-            o
-            for o in fake.store.objects[type_].values()
-            if o.archived == archived and int(o.id) >= start
-        ),
-        key=lambda o: int(o.id),
-    )
-    page, more = rows[:limit], rows[limit:]
+    objects = fake.store.objects[type_]
+    order = fake.store.in_id_order(type_)
+    page: list[StoredObject] = []
+    following: StoredObject | None = None
+    for _, key in itertools.islice(order, bisect.bisect_left(order, (start, "")), None):
+        obj = objects[key]
+        if obj.archived != archived:
+            continue
+        if len(page) == limit:
+            following = obj
+            break
+        page.append(obj)
     body: dict[str, Any] = {
         "results": [render(fake, o, _wanted(request)) for o in page]
     }
-    if more:
-        token = base64.urlsafe_b64encode(more[0].id.encode()).decode()
+    if following is not None:
+        token = base64.urlsafe_b64encode(following.id.encode()).decode()
         body["paging"] = {"next": {"after": token, "link": f"?after={token}"}}
     return json_response(200, body)
 
