@@ -41,7 +41,7 @@ from bench.eval_ledger import (
     check_heldout,
     git_state,
 )
-from bench.eval_methods import METHODS, MethodUnavailable, Records
+from bench.eval_methods import METHODS, MethodUnavailable, Records, unavailable
 from bench.eval_score import pairwise_scores
 from bench.eval_sources import (
     BLIND_SEED,
@@ -77,6 +77,9 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
             method, final=spec["heldout_final"], ledger=Path(spec["ledger"]), repo=ROOT
         )
     out: dict[str, Any] = {"source": source, "size": spec["size"], "method": method}
+    why = None if method == INCREMENTAL else unavailable(method)
+    if why:
+        return {**out, "skipped": why}
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         data = LOADERS[source](spec["size"] or 0)
