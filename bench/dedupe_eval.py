@@ -41,7 +41,7 @@ from bench.eval_ledger import (
     check_heldout,
     git_state,
 )
-from bench.eval_methods import METHODS, MethodUnavailable, Records
+from bench.eval_methods import METHODS, MethodUnavailable, Records, unavailable
 from bench.eval_score import pairwise_scores
 from bench.eval_sources import (
     BLIND_SEED,
@@ -77,6 +77,9 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
             method, final=spec["heldout_final"], ledger=Path(spec["ledger"]), repo=ROOT
         )
     out: dict[str, Any] = {"source": source, "size": spec["size"], "method": method}
+    why = None if method == INCREMENTAL else unavailable(method)
+    if why:
+        return {**out, "skipped": why}
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         data = LOADERS[source](spec["size"] or 0)
@@ -185,6 +188,16 @@ def _plan(args: argparse.Namespace) -> list[dict[str, Any]]:
     return jobs
 
 
+def _ledger_entry(commit: str | None, result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "commit": commit,
+        "method": result["method"],
+        "size": result["n"],
+        "seed": HELDOUT_SEED,
+        "scores": result,
+    }
+
+
 def _version(package: str) -> str | None:
     try:
         return metadata.version(package)
@@ -214,11 +227,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for size in {j["size"] for j in jobs if j["source"] == "ours"}:
         ours_path(size)  # generated here, so no child's load time includes it
+    path = report.json_path(args.out)
+    header = {
+        "date": datetime.now(UTC).isoformat(),
+        "commit": commit,
+        "dirty_paths": dirty,
+        "command": ["python", "-m", "bench.dedupe_eval", *(argv or sys.argv[1:])],
+        "seeds": {"blind": BLIND_SEED, "heldout": HELDOUT_SEED},
+        "versions": {p: _version(p) for p in ("recordlinkage", "pandas", "numpy")},
+        "python": sys.version.split()[0],
+    }
     print(report.BATCH_HEADER, flush=True)
-    results = []
+    results: list[dict[str, Any]] = []
     for job in jobs:
         result = _child(job)
         results.append(result)
+        if result["source"] == "heldout" and not report.note(result):
+            # Recorded before it is shown: a run stopped later loses no look.
+            append_run(args.ledger, _ledger_entry(commit, result))
+        report.write_json(path, {**header, "results": results})  # a kill keeps these
         if job["method"] != INCREMENTAL:
             print(report.batch_row(result), flush=True)
     incremental = [r for r in results if r["method"] == INCREMENTAL]
@@ -229,29 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = report.notes(results)
     if lines:
         print("\n" + "\n".join(lines))
-    for r in results:
-        if r["source"] == "heldout" and not report.note(r):
-            append_run(
-                args.ledger,
-                {
-                    "commit": commit,
-                    "method": r["method"],
-                    "size": r["n"],
-                    "seed": HELDOUT_SEED,
-                    "scores": r,
-                },
-            )
-    path = report.write_json(args.out, {
-        "date": datetime.now(UTC).isoformat(),
-        "commit": commit,
-        "dirty_paths": dirty,
-        "command": ["python", "-m", "bench.dedupe_eval", *(argv or sys.argv[1:])],
-        "seeds": {"blind": BLIND_SEED, "heldout": HELDOUT_SEED},
-        "versions": {p: _version(p) for p in ("recordlinkage", "pandas", "numpy")},
-        "python": sys.version.split()[0],
-        "results": results,
-    })  # fmt: skip
-    print(f"\nwrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"\nwrote {shown}", flush=True)
     return 0
 
 

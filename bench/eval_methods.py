@@ -17,6 +17,7 @@ function and one line in :data:`METHODS`.
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,19 @@ def ecm(data: Records, _rules: Path) -> Outcome:
         ) from exc
     return eval_ecm.ecm_outcome(data)
 
+
+def unavailable(name: str) -> str | None:
+    """Why method ``name`` cannot run here, known before any data is loaded."""
+    if name == "model" and not hasattr(matching, "model_cluster"):
+        return "connector.matching.model_cluster does not exist"
+    if name == "ecm":
+        missing = [m for m in _ECM_NEEDS if importlib.util.find_spec(m) is None]
+        if missing:
+            return f"{', '.join(missing)} not installed: make bench-deps"
+    return None
+
+
+_ECM_NEEDS = ("recordlinkage", "pandas", "numpy", "scipy")
 
 METHODS: dict[str, Method] = {
     "exact": exact,

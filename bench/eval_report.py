@@ -71,11 +71,16 @@ def notes(results: Iterable[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def write_json(directory: Path, report: dict[str, Any]) -> Path:
-    """``dedupe-eval-<UTC date and time>.json`` (a second run never overwrites)."""
+def json_path(directory: Path) -> Path:
+    """``dedupe-eval-<UTC date and time>.json``: a second run never overwrites."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    path = directory / f"dedupe-eval-{stamp}.json"
-    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"dedupe-eval-{stamp}.json"
+
+
+def write_json(path: Path, report: dict[str, Any]) -> None:
+    """Write the report whole, replacing the file through a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8")
-    return path
+    part = path.with_suffix(".part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)

@@ -74,6 +74,7 @@ _SLOTS = ("email", "first_name", "last_name", "company", "phone")
 _KEYS = ("record_id", "id")
 _TRUTHS = ("entity_id", "cluster_id")
 _TIMES = ("updated_at", "created_at")
+_SHARED = ("first_name", "last_name", "company")  # repeat: one string each
 
 
 def _first(columns: Sequence[str], names: Sequence[str]) -> str | None:
@@ -118,15 +119,17 @@ def lead_rows_to_dataset(
     truth: list[str] = []
     for n, row in enumerate(rows):
         key = row[where[key_col]] if key_col else str(n)
-        values = {c: row[i] or None for c, i in slot.items()}
-        for name in ("first_name", "last_name", "company"):
-            if values.get(name):
-                values[name] = pool.setdefault(values[name], values[name])
+        value = {c: row[i] or None for c, i in slot.items()}
+        first, last, company = (value.get(c) for c in _SHARED)
         person = Person(
             source=SourceRef("ma", key),
+            email=value.get("email"),
+            first_name=pool.setdefault(first, first) if first else None,
+            last_name=pool.setdefault(last, last) if last else None,
+            company=pool.setdefault(company, company) if company else None,
+            phone=value.get("phone"),
             updated_at=_stamp(row[where[time_col]]) if time_col else None,
             attributes={c: pool.setdefault(row[i], row[i]) for i, c in extra if row[i]},
-            **values,
         )
         people.append((key, person))
         truth.append(row[where[truth_col]])
@@ -196,7 +199,6 @@ def load_heldout(size: int) -> Dataset:
 
 # ------------------------------------------------------------------ FEBRL ----
 _FEBRL_ID = re.compile(r"^(rec-\d+)-(?:org|dup-\d+)$")
-_FEBRL_SLOTS = {"given_name": "first_name", "surname": "last_name"}
 
 
 def febrl_entity(record_id: str) -> str:
@@ -229,15 +231,13 @@ def febrl_rows_to_dataset(
     for group, frame in enumerate(frames):
         for record_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
             values = {k: v for k, v in row.items() if isinstance(v, str) and v}
-            slots = {
-                _FEBRL_SLOTS[k]: values.pop(k) for k in _FEBRL_SLOTS if k in values
-            }
-            people.append(
-                (
-                    record_id,
-                    Person(SourceRef("ma", record_id), **slots, attributes=values),
-                )
+            person = Person(
+                SourceRef("ma", record_id),
+                first_name=values.pop("given_name", None),
+                last_name=values.pop("surname", None),
+                attributes=values,
             )
+            people.append((record_id, person))
             truth.append(febrl_entity(record_id))
             groups.append(group)
     if len({key for key, _ in people}) != len(people):
