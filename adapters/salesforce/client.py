@@ -266,8 +266,19 @@ class SalesforceClient:
         Raises:
             AdapterError: any other status, with Salesforce's errorCode and message.
         """
+        self.expect_status(response, ok, what)
+        return response.json() if response.content else None
+
+    def expect_status(
+        self, response: httpx.Response, ok: tuple[int, ...], what: str
+    ) -> None:
+        """Raise a clear error unless the answer has one of the ``ok`` statuses.
+
+        Raises:
+            AdapterError: with Salesforce's errorCode and message.
+        """
         if response.status_code in ok:
-            return response.json() if response.content else None
+            return
         problem = error_text(response)
         hint = "see the Salesforce error above"
         if response.status_code == 410:

@@ -1,0 +1,173 @@
+"""The Salesforce adapter: the sales side of the sync, speaking Salesforce natively.
+
+Entities: ``persons`` are Leads and Contacts (one entity; ``sObjectType`` and
+the id's key prefix say which), ``deals`` are Opportunities with their contact
+roles. See :mod:`adapters.salesforce.pull` for reading, ``push`` for writing,
+``vocabulary`` for stages and ``setup`` for the fields the connector needs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+from typing_extensions import override
+
+from adapters.protocol import (
+    Capabilities,
+    CheckResult,
+    Cursor,
+    Entity,
+    FileLedger,
+    Page,
+    PushResult,
+    WriteOp,
+)
+from adapters.salesforce.auth import Signer
+from adapters.salesforce.bulk import BulkQuery
+from adapters.salesforce.client import SalesforceClient
+from adapters.salesforce.describe import Describer
+from adapters.salesforce.pull import Puller
+from adapters.salesforce.settings import SalesforceSettings
+from connector.errors import ConfigError
+from connector.records import Activity
+
+__all__ = ["SalesforceAdapter"]
+
+
+class SalesforceAdapter:
+    """Adapter over one Salesforce org (``adapter = "salesforce"``).
+
+    Args:
+        name: the system's config name (``sfa``).
+        settings: validated :class:`SalesforceSettings`.
+        transport: httpx transport to use (tests pass the fake's).
+        base_dir: the config file's folder (a relative JWT key file).
+        sleep: how retries and Bulk polls wait (tests pass a fake clock's).
+        clock: epoch seconds.
+        signer: JWT signer override (tests).
+    """
+
+    settings_model: ClassVar[type[SalesforceSettings]] = SalesforceSettings
+
+    def __init__(
+        self,
+        name: str,
+        settings: SalesforceSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        ledger: FileLedger | None = None,
+        base_dir: Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        signer: Signer | None = None,
+    ) -> None:
+        del ledger  # an API reads no inbox files
+        self.name = name
+        self.settings = settings
+        self.client = SalesforceClient(
+            name,
+            settings,
+            transport=transport,
+            base_dir=base_dir,
+            sleep=sleep,
+            clock=clock,
+            signer=signer,
+        )
+        self.describer = Describer(
+            self.client, ttl=settings.describe_ttl_seconds, clock=clock
+        )
+        self.bulk = BulkQuery(
+            self.client,
+            page_size=settings.bulk_page_size,
+            poll_seconds=settings.bulk_poll_seconds,
+            timeout=settings.bulk_timeout_seconds,
+        )
+        self._selected: dict[Entity, tuple[str, ...]] = {}
+
+    def _sobjects(self, entity: Entity) -> tuple[str, ...]:
+        if entity == "persons":
+            return tuple(self.settings.persons.objects)
+        if entity == "deals":
+            return ("Opportunity",)
+        raise ConfigError(
+            f"the Salesforce adapter does not read or write {entity!r}",
+            hint="Salesforce syncs persons (Lead, Contact) and deals (Opportunity)",
+            context={"system": self.name, "entity": entity},
+        )
+
+    def _requested(self, entity: Entity) -> Callable[[str], Sequence[str]]:
+        configured = (
+            self.settings.persons.fields
+            if entity == "persons"
+            else self.settings.deals.fields
+        )
+        wanted = (*configured, *self._selected.get(entity, ()))
+        return lambda sobject: wanted
+
+    def check(self) -> CheckResult:
+        """Log in, confirm the API version, object access and the external-id field."""
+        raise NotImplementedError
+
+    def pull(
+        self, entity: Entity, cursor: Cursor | None, *, full: bool = False
+    ) -> Iterator[Page]:
+        """Changed records of ``entity`` since ``cursor`` (every record when ``full``).
+
+        Deleted rows come as ``deleted=True``; merged and converted records name
+        their aliases in ``merged_ids`` (see :mod:`adapters.salesforce.links`).
+        """
+        puller = Puller(
+            self.client,
+            self.describer,
+            self.bulk,
+            entity=entity,
+            sobjects=self._sobjects(entity),
+            requested=self._requested(entity),
+            external_id=self.settings.external_id_field,
+            page_size=self.settings.page_size,
+            bulk_threshold=self.settings.bulk_threshold,
+        )
+        return puller.pull(cursor, full=full)
+
+    def push(self, entity: Entity, batch: Sequence[WriteOp]) -> PushResult:
+        """Write persons through sObject Collections; see :mod:`.push`."""
+        raise NotImplementedError
+
+    def capabilities(self) -> Capabilities:
+        """Persons and deals pulled, with deletes and merges."""
+        return Capabilities.of(
+            pull=("persons", "deals"),
+            deletes=True,
+            merges=True,
+        )
+
+    def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
+        """Read these fields too, from each object that has them (SOQL lists fields)."""
+        if entity in ("persons", "deals"):
+            self._selected[entity] = tuple(f for f in fields if f)
+
+    def vocabulary(self, field: str) -> list[str]:
+        """Live values of a stage-like field."""
+        raise NotImplementedError
+
+    def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
+        """Salesforce activities are not read: the MA reports behaviour."""
+        return None
+
+    @property
+    def requests_sent(self) -> int:
+        """API requests sent so far (retries included), for benchmarks."""
+        return self.client.sent
+
+    def close(self) -> None:
+        """Close the HTTP sessions."""
+        self.client.close()
+
+    @override
+    def __repr__(self) -> str:
+        return f"SalesforceAdapter({self.name!r}, {self.settings.login_url})"
