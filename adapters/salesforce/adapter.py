@@ -32,6 +32,7 @@ from adapters.salesforce.bulk import BulkQuery
 from adapters.salesforce.client import SalesforceClient
 from adapters.salesforce.describe import Describer
 from adapters.salesforce.pull import Puller
+from adapters.salesforce.push import Pusher
 from adapters.salesforce.settings import SalesforceSettings
 from connector.errors import ConfigError
 from connector.records import Activity
@@ -88,6 +89,13 @@ class SalesforceAdapter:
             timeout=settings.bulk_timeout_seconds,
         )
         self._selected: dict[Entity, tuple[str, ...]] = {}
+        self._pusher = Pusher(
+            self.client,
+            self.describer,
+            sobjects=settings.persons.objects,
+            create_as=settings.persons.create_as,
+            allow_save=settings.save_alerted_duplicates,
+        )
 
     def _sobjects(self, entity: Entity) -> tuple[str, ...]:
         if entity == "persons":
@@ -135,15 +143,29 @@ class SalesforceAdapter:
         return puller.pull(cursor, full=full)
 
     def push(self, entity: Entity, batch: Sequence[WriteOp]) -> PushResult:
-        """Write persons through sObject Collections; see :mod:`.push`."""
-        raise NotImplementedError
+        """Write persons through sObject Collections (see :mod:`.push`).
+
+        Raises:
+            ConfigError: ``entity`` is not persons.
+            AdapterError: the whole batch could not be written (auth, outage).
+        """
+        if entity != "persons":
+            raise ConfigError(
+                f"the Salesforce adapter writes persons, not {entity!r}",
+                hint="deals flow from Salesforce to marketing, never back",
+                context={"system": self.name, "entity": entity},
+            )
+        return self._pusher.push(batch)
 
     def capabilities(self) -> Capabilities:
-        """Persons and deals pulled, with deletes and merges."""
+        """Persons and deals pulled, persons written; deletes, merges, record errors."""
         return Capabilities.of(
             pull=("persons", "deals"),
+            push=("persons",),
+            upsert=("persons",),
             deletes=True,
             merges=True,
+            record_errors=True,
         )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:

@@ -189,6 +189,11 @@ class SalesforceSettings(BaseModel):
     external_id_field: str = "Connector_Id__c"
     """The external-id field the connector owns on Lead and Contact; upserts
     match on it (``[flows.handoff] sfa_key_field`` should name it too)."""
+    save_alerted_duplicates: bool = False
+    """Send ``Sforce-Duplicate-Rule-Header: allowSave=true``, so a duplicate rule
+    set to *alert* saves the record anyway. Off by default: a duplicate the rule
+    finds is updated instead of a second record being made (block rules never
+    save; their match is updated too)."""
     page_size: int = Field(default=2000, ge=200, le=2000)
     """Rows per query batch (``Sforce-Query-Options: batchSize``); Salesforce may
     send fewer."""
