@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.salesforce.adapter import SalesforceAdapter
 from adapters.salesforce.settings import SalesforceSettings
 
-__all__ = ["SalesforceSettings"]
+__all__ = ["SalesforceAdapter", "SalesforceSettings"]

@@ -34,7 +34,8 @@ from adapters.salesforce.describe import Describer
 from adapters.salesforce.pull import Puller
 from adapters.salesforce.push import Pusher
 from adapters.salesforce.settings import SalesforceSettings
-from connector.errors import ConfigError
+from adapters.salesforce.vocabulary import StageInfo, Vocabulary
+from connector.errors import ConfigError, ConnectorError
 from connector.records import Activity
 
 __all__ = ["SalesforceAdapter"]
@@ -89,6 +90,11 @@ class SalesforceAdapter:
             timeout=settings.bulk_timeout_seconds,
         )
         self._selected: dict[Entity, tuple[str, ...]] = {}
+        self.vocabulary_reader = Vocabulary(
+            self.client,
+            self.describer,
+            (*settings.persons.objects, "Opportunity"),
+        )
         self._pusher = Pusher(
             self.client,
             self.describer,
@@ -118,8 +124,66 @@ class SalesforceAdapter:
         return lambda sobject: wanted
 
     def check(self) -> CheckResult:
-        """Log in, confirm the API version, object access and the external-id field."""
-        raise NotImplementedError
+        """Log in, confirm the API version, object access and the external-id field.
+
+        Reads no records: the versions list, describe of each object, and the
+        stage list. Never raises; a problem is a failed result saying what.
+        """
+        try:
+            offered = self.client.versions()
+            version = self.settings.api_version
+            if version not in offered:
+                newest = offered[-1] if offered else "none"
+                return CheckResult(
+                    False,
+                    f"the org does not offer API version {version} (it offers "
+                    f"{offered[0] if offered else '-'} to {newest}): set [sfa] "
+                    f"api_version to one of them",
+                    {"oldest": offered[0] if offered else None, "newest": newest},
+                )
+            problems = self._access_problems()
+            stages = self.vocabulary_reader.stages()
+        except ConnectorError as exc:
+            return CheckResult(False, exc.one_line())
+        usage = self.client.budget.usage
+        details = {
+            "api_version": version,
+            "instance_url": self.client.tokens.session().instance_url,
+            "api_used": usage.used if usage else None,
+            "api_limit": usage.limit if usage else None,
+        }
+        if problems:
+            return CheckResult(False, "; ".join(problems), details)
+        return CheckResult(
+            True,
+            f"Salesforce reachable (v{version}); "
+            f"{sum(s.active for s in stages)} active opportunity stage(s); "
+            f"{self.settings.external_id_field} on "
+            f"{self.settings.persons.create_as}",
+            details,
+        )
+
+    def _access_problems(self) -> list[str]:
+        """What the run-as user cannot do that the sync needs."""
+        problems = []
+        writes = set(self.settings.persons.objects)
+        for sobject in (*self.settings.persons.objects, "Opportunity"):
+            info = self.describer.describe(sobject)
+            if not info.queryable:
+                problems.append(f"the user cannot read {sobject}")
+            if sobject in writes and not (info.createable and info.updateable):
+                problems.append(f"the user cannot create and edit {sobject}")
+        key = self.settings.external_id_field
+        target = self.settings.persons.create_as
+        spec = self.describer.describe(target).fields.get(key)
+        if spec is None:
+            problems.append(
+                f"{target} has no field {key}: create it as a Text External ID "
+                "(see `connector setup salesforce --dry-run`)"
+            )
+        elif not spec.external_id:
+            problems.append(f"{target}.{key} exists but is not marked External ID")
+        return problems
 
     def pull(
         self, entity: Entity, cursor: Cursor | None, *, full: bool = False
@@ -174,8 +238,12 @@ class SalesforceAdapter:
             self._selected[entity] = tuple(f for f in fields if f)
 
     def vocabulary(self, field: str) -> list[str]:
-        """Live values of a stage-like field."""
-        raise NotImplementedError
+        """Live API values of ``StageName``, ``Status`` or another picklist."""
+        return self.vocabulary_reader.values(field)
+
+    def stage_info(self) -> list[StageInfo]:
+        """Every opportunity stage with ``closed`` and ``won`` (never by name)."""
+        return self.vocabulary_reader.stages()
 
     def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
         """Salesforce activities are not read: the MA reports behaviour."""
