@@ -34,6 +34,7 @@ from adapters.salesforce.describe import Describer
 from adapters.salesforce.pull import Puller
 from adapters.salesforce.push import Pusher
 from adapters.salesforce.settings import SalesforceSettings
+from adapters.salesforce.setup import required_fields
 from adapters.salesforce.vocabulary import StageInfo, Vocabulary
 from connector.errors import ConfigError, ConnectorError
 from connector.records import Activity
@@ -230,6 +231,7 @@ class SalesforceAdapter:
             deletes=True,
             merges=True,
             record_errors=True,
+            setup=True,
         )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:
@@ -244,6 +246,23 @@ class SalesforceAdapter:
     def stage_info(self) -> list[StageInfo]:
         """Every opportunity stage with ``closed`` and ``won`` (never by name)."""
         return self.vocabulary_reader.stages()
+
+    def setup(self, *, dry_run: bool = False) -> list[str]:
+        """List the fields the connector needs and whether they exist.
+
+        Creates nothing, ``dry_run`` or not: Salesforce fields are metadata an
+        admin creates (see :mod:`adapters.salesforce.setup`).
+        """
+        del dry_run  # the REST API cannot create fields: every run only reports
+        persons = self.settings.persons
+        return required_fields(
+            self.describer,
+            persons=persons.objects,
+            create_as=persons.create_as,
+            external_id=self.settings.external_id_field,
+            person_fields=(*persons.fields, *self._selected.get("persons", ())),
+            deal_fields=(*self.settings.deals.fields, *self._selected.get("deals", ())),
+        )
 
     def activities_for(self, record_id: str, since: datetime) -> list[Activity] | None:
         """Salesforce activities are not read: the MA reports behaviour."""
