@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from adapters.protocol import SetupAdapter
+from adapters.salesforce import SalesforceSettings
 from connector.app import App
 from connector.cli.setup_cmd import run_setup
+from connector.config import load_settings
 from connector.errors import ConfigError
 from connector.mapping import load_mappings
 from connector.mapping.check import live_check
+from connector.registry import validate_adapter_settings
 from tests.fakes.salesforce import FakeSalesforce
 
 
@@ -118,3 +123,34 @@ def test_live_mapping_check_reads_stage_and_status_values(tmp_path, adapter):
     assert "Qualification" in unmapped
     assert "Closed Won" not in unmapped
     assert not [item for item in report.unmapped if item.field == "Status"]
+
+
+EXAMPLE = Path(__file__).parents[3] / "examples" / "config.salesforce.toml"
+
+
+def test_the_example_config_validates(monkeypatch):
+    """examples/config.salesforce.toml passes the adapter's model; secrets from env."""
+    monkeypatch.setenv("CONNECTOR_SFA__AUTH__CLIENT_SECRET", "from-env-secret")
+    settings, _ = load_settings(EXAMPLE)
+    model = validate_adapter_settings("sfa", settings.sfa, source=str(EXAMPLE))
+    assert isinstance(model, SalesforceSettings)
+    assert model.auth.type == "client_credentials"
+    assert model.auth.client_secret.get_secret_value() == "from-env-secret"  # type: ignore[union-attr]
+    assert model.persons.create_as == "Lead"
+
+
+def test_the_example_mapping_snippets_load(tmp_path):
+    """The stages.toml and fields.toml lines shown in the example are valid."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = text.split("# --- Mapping files for Salesforce")[1]
+    stages, fields = block.split("# fields.toml:")
+    folder = tmp_path / "mappings"
+    folder.mkdir()
+    for name, part in (("stages.toml", stages), ("fields.toml", fields)):
+        lines = [line[4:] for line in part.splitlines() if line.startswith("#   ")]
+        body = "\n".join(lines)
+        if name == "stages.toml":
+            body = 'handoff_stage = "mql"\n' + body
+        (folder / name).write_text(body + "\n", encoding="utf-8")
+    mappings = load_mappings(folder)
+    assert ("sfa", "deals") in mappings.vocabularies
