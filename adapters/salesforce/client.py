@@ -144,7 +144,7 @@ class SalesforceClient:
         self.settings = settings
         self.sleep = sleep
         self.clock = clock
-        self.budget = OrgBudget(name, settings.limits.reserve)
+        self.budget = OrgBudget(name, settings.limits.reserve, clock=clock)
         self._counter = _Counter()
         limits = settings.limits
         retry = RetryPolicy(

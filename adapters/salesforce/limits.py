@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -56,13 +57,26 @@ class OrgBudget:
     """The latest reported usage, and the guard that stops a run above it.
 
     A limiter (``acquire``) for :class:`connector.http.HttpClient` that never
-    waits: it raises before a request once usage reached ``1 - reserve``.
+    waits: it raises before a request once usage reached ``1 - reserve``. A
+    report older than ``max_age`` seconds no longer stops anything (the rolling
+    window has moved on since), so a long-lived adapter sends one request to
+    learn the new usage instead of refusing forever.
     """
 
-    def __init__(self, system: str, reserve: float) -> None:
+    def __init__(
+        self,
+        system: str,
+        reserve: float,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_age: float = 600.0,
+    ) -> None:
         self.system = system
         self.reserve = reserve
         self.usage: ApiUsage | None = None
+        self.max_age = max_age
+        self._clock = clock
+        self._seen_at = 0.0
         self._lock = threading.Lock()
 
     def observe(self, headers: Mapping[str, str]) -> None:
@@ -70,7 +84,7 @@ class OrgBudget:
         usage = parse_limit_info(headers)
         if usage is not None:
             with self._lock:
-                self.usage = usage
+                self.usage, self._seen_at = usage, self._clock()
 
     def acquire(self) -> float:
         """Let a request through unless the reserve is reached.
@@ -79,7 +93,13 @@ class OrgBudget:
             BudgetExhaustedError: the org's usage reached ``1 - reserve``.
         """
         usage = self.usage
-        if usage is not None and usage.limit and usage.share >= 1 - self.reserve:
+        fresh = self._clock() - self._seen_at < self.max_age
+        if (
+            fresh
+            and usage is not None
+            and usage.limit
+            and usage.share >= 1 - self.reserve
+        ):
             raise BudgetExhaustedError(
                 f"Salesforce API allocation nearly used up: {usage.used:,} of "
                 f"{usage.limit:,} requests in the rolling 24 h, and "

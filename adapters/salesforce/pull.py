@@ -26,6 +26,7 @@ current.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -71,6 +72,7 @@ _SYSTEM = (
     "LastModifiedDate",
 )
 ROLE_OBJECT = "OpportunityContactRole"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Pages = Generator[Page, None, SalesforceCursor]
 
@@ -316,9 +318,9 @@ class Puller:
                 if top and top.rows
                 else None
             )
-            if stamp is not None:
-                state = state.with_mark(ROLE_OBJECT, ObjectMark(stamp))
-                yield Page([], state.encode())
+            # No role at all yet: every role made from now on is new.
+            state = state.with_mark(ROLE_OBJECT, ObjectMark(stamp or _EPOCH))
+            yield Page([], state.encode())
             return
         info = self.describer.describe("Opportunity")
         fields = self.fields("Opportunity", info)

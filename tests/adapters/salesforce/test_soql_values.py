@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 
@@ -47,6 +48,15 @@ def test_id_lists_are_split_and_deduplicated():
     """IN lists hold at most the chunk size, each id once."""
     chunks = list(id_chunks(["a", "b", "a", "c", ""], size=2))
     assert chunks == ["'a','b'", "'c'"]
+
+
+def test_long_values_make_shorter_lists():
+    """The encoded size, not only the count, bounds a list (long e-mails)."""
+    emails = [f"{'x' * 60}{i}@example.jp" for i in range(500)]
+    chunks = list(id_chunks(emails))
+    assert len(chunks) > 3
+    assert all(len(quote(c, safe="")) <= 10_000 for c in chunks)
+    assert sum(c.count("@") for c in chunks) == 500
 
 
 def _picklist(restricted: bool) -> FieldInfo:
