@@ -61,7 +61,9 @@ def typed_value(value: str, field_type: str | None) -> Any:
         if field_type == "int":
             return int(value)
         if field_type in _NUMBERS:
-            return float(value)
+            number = float(value)
+            # Whole numbers as ints, as records.flatten gives REST's values.
+            return int(number) if number.is_integer() else number
     except ValueError:
         return value
     return value

@@ -3,7 +3,9 @@
 Rows keep Salesforce's own field names and JSON values; relationship fields
 (``Owner.Name``) are flattened to dotted names, and ``attributes`` become the
 ``sObjectType`` field, so one entity (persons) can hold Leads and Contacts and
-a mapping can tell them apart. ``SystemModstamp`` is the record's ``updated_at``:
+a mapping can tell them apart. Whole numbers come as ints: Salesforce sends a
+currency of 1200000 as ``1200000.0``, which would reach marketing as
+"1200000.0". ``SystemModstamp`` is the record's ``updated_at``:
 it moves on every change, system ones included, where ``LastModifiedDate`` may
 not (a conversion, §3).
 """
@@ -39,6 +41,8 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
             continue
         if isinstance(value, dict) and "attributes" in value:
             out.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, float) and value.is_integer():
+            out[f"{prefix}{key}"] = int(value)
         else:
             out[f"{prefix}{key}"] = value
     return out
