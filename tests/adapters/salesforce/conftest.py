@@ -19,8 +19,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def fake(clock: FakeClock) -> FakeSalesforce:
-    return FakeSalesforce(clock=clock)
+def fake(clock: FakeClock, request: pytest.FixtureRequest) -> FakeSalesforce:
+    """The fake org; ``parametrize("fake", [{...}], indirect=True)`` sets options."""
+    return FakeSalesforce(clock=clock, **getattr(request, "param", {}))
 
 
 def settings_for(fake: FakeSalesforce, **overrides: Any) -> SalesforceSettings:

@@ -6,6 +6,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from adapters.salesforce import SalesforceAdapter
 from adapters.salesforce import cursor as cursor_module
@@ -112,10 +113,17 @@ def test_a_master_outside_the_page_is_fetched_into_it(fake, clock, build):
     assert losers[0] not in _ids(pages)
 
 
+@pytest.mark.parametrize(
+    "fake",
+    [{"conversion_adds_contact_role": True}, {"conversion_adds_contact_role": False}],
+    indirect=True,
+    ids=["with-role", "without-role"],
+)
 def test_a_converted_lead_is_an_alias_of_its_contact_and_its_deal(fake, clock, adapter):
     """A converted lead names its contact, which lists it in merged_ids; the deal.
 
-    The opportunity's person is the contact; the lead is its converted lead.
+    The opportunity's person is its primary contact when conversion made a
+    contact role, else the converted lead (whether it does is unconfirmed, §8).
     """
     (lead,) = seed_leads(fake, 1)
     clock.advance(1)
@@ -132,9 +140,13 @@ def test_a_converted_lead_is_an_alias_of_its_contact_and_its_deal(fake, clock, a
     assert contact.merged_ids == (lead,)
     deals = {r.id: r for p in adapter.pull("deals", None) for r in p.records}
     deal = deals[str(made.opportunity_id)]
-    assert deal.fields["PersonId"] == made.contact_id
-    assert deal.fields["PrimaryContactId"] == made.contact_id
     assert deal.fields["ConvertedLeadId"] == lead
+    if fake.options.conversion_adds_contact_role:
+        assert deal.fields["PersonId"] == made.contact_id
+        assert deal.fields["PrimaryContactId"] == made.contact_id
+    else:
+        assert deal.fields["PersonId"] == lead
+        assert deal.fields["PrimaryContactId"] is None
 
 
 def test_a_contact_role_added_later_reads_its_deal_again(fake, clock, adapter):
@@ -157,6 +169,7 @@ def test_a_contact_role_added_later_reads_its_deal_again(fake, clock, adapter):
     assert again[deal].fields["ContactIds"] == [contact]
 
 
+@pytest.mark.parametrize("fake", [{"locator_reuse": False}], indirect=True)
 def test_a_refused_locator_reruns_the_query_from_the_watermark(fake, clock, adapter):
     """A retry on a one-time nextRecordsUrl re-runs the query; nothing is lost."""
     ids = seed_leads(fake, 250, at=clock.time())

@@ -75,7 +75,9 @@ def test_one_refused_record_fails_alone_with_salesforce_status_code(adapter):
 @pytest.mark.parametrize("mode", ["block", "alert"])
 def test_a_duplicate_rule_resolves_to_the_existing_record(clock, mode):
     """DUPLICATES_DETECTED names the match: it is updated and reported instead."""
-    fake = FakeSalesforce(clock=clock, duplicate_rules={"Lead": mode})
+    fake = FakeSalesforce(
+        clock=clock, duplicate_rules={"Lead": mode}, duplicate_detail="full"
+    )
     adapter = SalesforceAdapter("sfa", settings_for(fake), transport=fake.transport())
     (existing,) = fake.seed_many("Lead", [_person(1)])
     op = WriteOp(
@@ -153,6 +155,7 @@ def test_values_are_typed_by_describe_before_sending(fake, adapter):
     assert by_key["readonly"].kind == "invalid"
 
 
+@pytest.mark.parametrize("fake", [{"converted_lead_updates": False}], indirect=True)
 def test_writes_to_a_converted_lead_go_to_its_contact(fake, clock, adapter):
     """CANNOT_UPDATE_CONVERTED_LEAD: the update lands on ConvertedContactId instead."""
     (lead,) = fake.seed_many("Lead", [_person(1, Connector_Id__c="hs-1")])
