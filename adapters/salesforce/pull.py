@@ -45,6 +45,7 @@ from adapters.salesforce.links import conversions, deal_links, fetch_by_id
 from adapters.salesforce.query import LocatorLost, run_query
 from adapters.salesforce.records import flatten, parse_datetime, to_record
 from adapters.salesforce.soql import select, since_filter
+from connector.errors import TransientAdapterError
 
 __all__ = ["BASE_FIELDS", "ROLE_OBJECT", "Puller"]
 
@@ -73,6 +74,8 @@ _SYSTEM = (
 )
 ROLE_OBJECT = "OpportunityContactRole"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LOCATOR_RETRIES = 3
+"""Re-queries after a refused locator that made no progress before giving up."""
 
 Pages = Generator[Page, None, SalesforceCursor]
 
@@ -157,12 +160,23 @@ class Puller:
         self._aliases = {}
         if sobject == "Contact" and "Lead" in self.sobjects:
             self._aliases = conversions(self.client, state.mark(sobject).at)
+        stalled = 0
         while True:
             try:
                 return (yield from self._rest(sobject, info, fields, state))
             except LocatorLost:
                 # Salesforce dropped the open query: ask again from where the
                 # last handed-out page left the watermark.
+                stalled = stalled + 1 if self._last_state == state else 0
+                if stalled >= _LOCATOR_RETRIES:
+                    raise TransientAdapterError(
+                        f"Salesforce refused the next batch of the {sobject} "
+                        f"query {stalled} times without progress "
+                        "(INVALID_QUERY_LOCATOR)",
+                        hint="the run stops; the next run reads again from its "
+                        "last checkpoint",
+                        context={"system": self.client.name, "sobject": sobject},
+                    ) from None
                 state = self._last_state
                 log.info("query_locator_lost", sobject=sobject)
 

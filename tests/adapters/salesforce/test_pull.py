@@ -11,6 +11,7 @@ import pytest
 from adapters.salesforce import SalesforceAdapter
 from adapters.salesforce import cursor as cursor_module
 from adapters.salesforce.cursor import SalesforceCursor
+from connector.errors import TransientAdapterError
 from tests.adapters.salesforce.conftest import seed_leads, settings_for
 
 
@@ -204,3 +205,16 @@ def test_cursor_round_trip_keeps_each_object_mark(fake, clock, adapter):
     decoded = SalesforceCursor.decode(cursor, where="sfa.persons")
     assert decoded.mark("Lead").at is not None
     assert decoded.encode() == cursor
+
+
+@pytest.mark.parametrize("fake", [{"locator_ttl": 0.0}], indirect=True)
+def test_locators_refused_again_and_again_end_the_run(fake, clock, adapter):
+    """A query that cannot get past its first batch stops instead of looping.
+
+    Every locator is refused at once, and the first batch holds only rows the
+    cursor already handed out (a tie bigger than a batch), so nothing moves.
+    """
+    seed_leads(fake, 250, at=clock.time())
+    clock.advance(1)
+    with pytest.raises(TransientAdapterError, match="3 times without progress"):
+        list(adapter.pull("persons", None))
