@@ -10,6 +10,7 @@ The tree (domain bases crossed with recovery markers)::
     │   ├── RateLimitedError (Retriable)        429: wait `retry_after` seconds
     │   ├── AuthError (Fatal)                   401/403: fix the token or scopes
     │   ├── BudgetExhaustedError (Fatal)        the API budget for the window is used up
+    │   │   └── RequestLimitExceededError        the system refused: over its own limit
     │   └── RecordRejectedError (RecordRejected) the target refused one record
     ├── RecordInvalidError (RecordRejected)     failed validation before sending
     ├── StateError (Fatal)           the state store is unreachable or inconsistent
@@ -42,6 +43,7 @@ __all__ = [
     "RecordInvalidError",
     "RecordRejected",
     "RecordRejectedError",
+    "RequestLimitExceededError",
     "Retriable",
     "StateError",
     "TransientAdapterError",
@@ -164,6 +166,17 @@ class AuthError(AdapterError, Fatal):
 
 class BudgetExhaustedError(AdapterError, Fatal):
     """The request budget for this window is used up; the run stops cleanly."""
+
+
+class RequestLimitExceededError(BudgetExhaustedError):
+    """The system refused a request: its own quota is spent (403 over the limit).
+
+    Salesforce answers 403 ``REQUEST_LIMIT_EXCEEDED`` once the org's rolling
+    24 h allocation is used up. The allocation is shared by every integration
+    of the org, so re-authenticating or retrying at once cannot help: the run
+    stops after its last checkpoint and ``hint`` says when to try again
+    (``context["retry_at"]``).
+    """
 
 
 class RecordRejectedError(AdapterError, RecordRejected):

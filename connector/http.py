@@ -224,6 +224,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         limiters: Sequence[Limiter] = (),
         record_level: bool = False,
@@ -235,6 +236,8 @@ class HttpClient:
             url: relative to the base URL, or absolute (next-page links).
             params: query parameters added to the client's own.
             json: the JSON body, if any.
+            data: a form body (``application/x-www-form-urlencoded``), e.g. an
+                OAuth token request; not together with ``json``.
             headers: headers added to the client's own.
             limiters: extra limiters for this request only (e.g. a search bucket).
             record_level: the request writes one record, so a record-level 4xx is
@@ -255,6 +258,7 @@ class HttpClient:
                 url,
                 params=params,
                 json=json,
+                data=data,
                 headers=headers,
                 limiters=(*self.limiters, *limiters),
                 record_level=record_level,
@@ -287,6 +291,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None,
         json: Any,
+        data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         limiters: Sequence[Limiter],
         record_level: bool,
@@ -297,7 +302,7 @@ class HttpClient:
             if waited > 0:
                 RATE_LIMIT_WAIT.labels(self.adapter).inc(waited)
         request = self.client.build_request(
-            method, url, params=params, json=json, headers=headers
+            method, url, params=params, json=json, data=data, headers=headers
         )
         where = scrub(str(request.url.copy_with(query=None)))
         started = time.monotonic()

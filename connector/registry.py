@@ -33,6 +33,7 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "csv": "adapters.csv:CsvAdapter",
     "rest": "adapters.rest:RestAdapter",
     "hubspot": "adapters.hubspot:HubSpotAdapter",
+    "salesforce": "adapters.salesforce:SalesforceAdapter",
 }
 """Adapter name -> ``module:Class`` of the adapters shipped with the connector."""
 

@@ -18,8 +18,10 @@ from adapters.csv import CsvAdapter, CsvSettings
 from adapters.hubspot import HubSpotAdapter, HubSpotSettings
 from adapters.protocol import Entity
 from adapters.rest import RestAdapter, RestSettings
+from adapters.salesforce import SalesforceAdapter, SalesforceSettings
 from tests.adapters.rest.conftest import settings_for
 from tests.fakes.hubspot import FakeClock, FakeHubSpot
+from tests.fakes.salesforce import FakeSalesforce
 from tests.fakes.sfa import STAGES, FakeSfa
 from tests.fakes.thirdparty_sfa import ThirdPartySfa
 
@@ -29,6 +31,7 @@ __all__ = [
     "CsvTarget",
     "HubSpotTarget",
     "RestTarget",
+    "SalesforceTarget",
 ]
 
 
@@ -410,10 +413,109 @@ class AcmeSfaTarget:
         self.sfa.stop()
 
 
+class SalesforceTarget:
+    """The Salesforce adapter over the strict in-process fake org (fakes/salesforce).
+
+    Leads are seeded three to a second, so page boundaries fall inside groups
+    of rows sharing one SystemModstamp (Salesforce stamps have second precision).
+    """
+
+    entity: Entity = "persons"
+    page_size = 200
+    batch_cap = 200
+    match_field = "Connector_Id__c"
+    stage_field = "Status"
+    stage_values = frozenset({"Open - Not Contacted", "Working - Contacted"})
+
+    def __init__(self, folder: Path) -> None:
+        del folder
+        self.clock = FakeClock()
+        self.fake = FakeSalesforce(clock=self.clock)
+        self.adapter = self._build(self.fake.options.client_secret)
+        self._count = 0
+
+    def _build(self, secret: str) -> SalesforceAdapter:
+        settings = SalesforceSettings.model_validate(
+            {
+                "auth": {
+                    "client_id": self.fake.options.client_id,
+                    "client_secret": secret,
+                },
+                "page_size": self.page_size,
+                "bulk_threshold": 1000,
+            }
+        )
+        return SalesforceAdapter(
+            "sfa",
+            settings,
+            transport=self.fake.transport(),
+            sleep=self.clock.sleep,
+            clock=self.clock.time,
+        )
+
+    def add(self, count: int) -> list[str]:
+        ids = []
+        for _ in range(count):
+            if self._count % 3 == 0:
+                self.clock.advance(1)
+            self._count += 1
+            n = self._count
+            ids.append(
+                self.fake.seed(
+                    "Lead",
+                    {
+                        "LastName": f"姓{n}",
+                        "Company": f"会社{n}",
+                        "Email": f"p{n}@example.jp",
+                    },
+                )
+            )
+        return ids
+
+    def touch(self, record_id: str) -> None:
+        self.clock.advance(1)
+        self.fake.edit(record_id, {"Title": "changed"})
+
+    def delete(self, record_id: str) -> None:
+        self.clock.advance(1)
+        self.fake.delete_record(record_id)
+
+    def merge(self, keep: str, gone: str) -> str:
+        self.clock.advance(1)
+        self.fake.merge(keep, [gone])
+        return keep
+
+    def settle(self) -> None:
+        self.clock.advance(1)
+
+    def person(self, n: int) -> dict[str, Any]:
+        return {
+            "LastName": f"新規{n}",
+            "Company": "契約テスト株式会社",
+            "Email": f"new{n}@example.jp",
+            "Connector_Id__c": f"hs-{n}",
+        }
+
+    def invalid_person(self) -> dict[str, Any]:
+        return {"LastName": "不正", "Email": "no-company@example.jp"}
+
+    def stored(self, record_id: str) -> Mapping[str, Any] | None:
+        found = [r for r in self.fake.records("Lead") if r["Id"] == record_id]
+        return found[0] if found else None
+
+    def break_access(self) -> None:
+        self.adapter.close()
+        self.adapter = self._build("not-the-consumer-secret")
+
+    def close(self) -> None:
+        self.adapter.close()
+
+
 TARGETS: dict[str, Callable[[Path], Any]] = {
     "csv": CsvTarget,
     "rest": RestTarget,
     "rest-acmesfa": AcmeSfaTarget,
     "hubspot": HubSpotTarget,
+    "salesforce": SalesforceTarget,
 }
 """Adapter name -> builder of its target from a scratch folder. Add one line here."""

@@ -1,0 +1,156 @@
+"""The closed loop through the real flows: the HubSpot fake and the Salesforce fake."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.adapters.salesforce.conftest import paths
+from tests.fakes.hubspot import FakeClock
+from tests.fakes.salesforce import FakeSalesforce
+from tests.flows.harness import (
+    FAKE_MAPPINGS,
+    HS_TOKEN,
+    ROOT,
+    Wired,
+    WiredApp,
+    seed_contacts,
+)
+
+_SFA_STAGES = """
+[sfa.persons]
+field = "Status"
+
+[sfa.persons.values]
+"Open - Not Contacted" = "mql"
+"Working - Contacted" = "sql"
+"Closed - Converted" = "opportunity"
+"Closed - Not Converted" = "rejected"
+
+[sfa.deals]
+field = "StageName"
+
+[sfa.deals.values]
+"Prospecting" = "opportunity"
+"Qualification" = "opportunity"
+"Needs Analysis" = "opportunity"
+"Value Proposition" = "opportunity"
+"Id. Decision Makers" = "opportunity"
+"Perception Analysis" = "opportunity"
+"Proposal/Price Quote" = "closing"
+"Negotiation/Review" = "closing"
+"Closed Won" = "won"
+"Closed Lost" = "lost"
+"""
+
+_SFA_FIELDS = """
+[sfa.persons]
+LastName = { canonical = "last_name", read = ["nfkc"], sync = "if_blank" }
+FirstName = { canonical = "first_name", read = ["nfkc"], sync = "if_blank" }
+Company = { canonical = "company", read = ["nfkc"], sync = "if_blank" }
+Email = { canonical = "email", read = ["nfkc", "trim", "lower"], sync = "if_blank" }
+Status = { canonical = "stage", sync = "if_blank" }
+Description = { canonical = "attributes.marketing_context", sync = "always" }
+SystemModstamp = { canonical = "updated_at", read = ["datetime"], sync = "never" }
+
+[sfa.deals]
+Name = { canonical = "name", read = ["collapse_spaces"], sync = "never" }
+Amount = { canonical = "amount", read = ["decimal"], sync = "never" }
+currency = { canonical = "currency", const = "JPY", sync = "never" }
+CloseDate = { canonical = "close_date", read = ["date"], sync = "never" }
+PersonId = { canonical = "person_id", read = ["trim"], sync = "never" }
+SystemModstamp = { canonical = "updated_at", read = ["datetime"], sync = "never" }
+"""
+
+
+def _project(folder: Path, fake: FakeSalesforce) -> Path:
+    mappings = folder / "mappings"
+    mappings.mkdir()
+    shutil.copy(ROOT / "mappings" / "matching.toml", mappings / "matching.toml")
+    shutil.copy(FAKE_MAPPINGS / "qualification.toml", mappings / "qualification.toml")
+    stages = (ROOT / "mappings" / "stages.toml").read_text(encoding="utf-8")
+    cut = stages.index("# --- Sales force automation")
+    (mappings / "stages.toml").write_text(stages[:cut] + _SFA_STAGES, encoding="utf-8")
+    fields = (FAKE_MAPPINGS / "fields.toml").read_text(encoding="utf-8")
+    ma_part = fields[: fields.index("[sfa.persons]")]
+    (mappings / "fields.toml").write_text(ma_part + _SFA_FIELDS, encoding="utf-8")
+    (folder / "state").mkdir()
+    config = folder / "config.toml"
+    config.write_text(
+        f"""
+[state]
+url = "sqlite:///state/connector.db"
+
+[mappings]
+dir = "mappings"
+
+[ma]
+adapter = "hubspot"
+token = "{HS_TOKEN}"
+lookback_seconds = 0
+
+[sfa]
+adapter = "salesforce"
+page_size = 200
+
+[sfa.auth]
+client_id = "{fake.options.client_id}"
+client_secret = "{fake.options.client_secret}"
+
+[flows.handoff]
+sfa_key_field = "Connector_Id__c"
+
+[server]
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path):
+    """MQLs become leads keyed by Connector_Id__c; a converted, won deal comes back."""
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    app = WiredApp.open(_project(tmp_path, fake), wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    emails = seed_contacts(wired.hubspot, 3)
+    clock.advance(5)
+    first = app.run("handoff")
+    assert first.status == "ok", first.message
+    leads = {lead["Email"]: lead for lead in fake.records("Lead")}
+    assert sorted(leads) == sorted(emails)
+    for email, contact_id in emails.items():
+        assert leads[email]["Connector_Id__c"] == contact_id
+        assert leads[email]["Status"] == "Open - Not Contacted"
+    linked = wired.hubspot.get("contacts", emails[min(emails)]).properties
+    assert linked["sfa_lead_id"] == leads[min(emails)]["Id"]
+    clock.advance(600)
+    writes = len(paths(fake, "PATCH", "/composite/")) + len(
+        paths(fake, "POST", "/composite/")
+    )
+    again = app.run("handoff")
+    assert again.status == "ok"
+    assert len(fake.records("Lead")) == 3
+    rewrites = len(paths(fake, "PATCH", "/composite/")) + len(
+        paths(fake, "POST", "/composite/")
+    )
+    assert rewrites == writes  # fingerprints: an unchanged lead is not sent again
+    target = sorted(emails)[1]
+    made = fake.convert_lead(leads[target]["Id"])
+    clock.advance(5)
+    assert made.opportunity_id is not None
+    fake.edit(made.opportunity_id, {"StageName": "Closed Won", "Amount": 1200000})
+    clock.advance(600)
+    outcomes = app.run("outcomes")
+    assert outcomes.status == "ok", outcomes.message
+    won = wired.hubspot.get("contacts", emails[target]).properties
+    assert (won["outcome"], won["amount_won"]) == ("won", "1200000")
+    others = [e for e in emails if e != target]
+    assert all(
+        wired.hubspot.get("contacts", emails[e]).properties.get("outcome") != "won"
+        for e in others
+    )
+    app.close()
