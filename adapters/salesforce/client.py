@@ -19,7 +19,6 @@ classes; this module adds what is Salesforce's:
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -35,6 +34,7 @@ from adapters.salesforce.limits import (
     limit_exceeded,
 )
 from adapters.salesforce.settings import SalesforceSettings
+from connector.budget import RequestCounter
 from connector.errors import AdapterError, AuthError, BudgetExhaustedError
 from connector.http import Action, HttpClient, RetryPolicy, StatusKey
 from connector.logging import scrub
@@ -103,19 +103,6 @@ def _classify(response: httpx.Response) -> Action | None:
     return None
 
 
-class _Counter:
-    """A limiter that never waits: it counts the requests sent (retries too)."""
-
-    def __init__(self) -> None:
-        self.sent = 0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> float:
-        with self._lock:
-            self.sent += 1
-        return 0.0
-
-
 class SalesforceClient:
     """A logged-in, retrying Salesforce API session.
 
@@ -145,7 +132,7 @@ class SalesforceClient:
         self.sleep = sleep
         self.clock = clock
         self.budget = OrgBudget(name, settings.limits.reserve, clock=clock)
-        self._counter = _Counter()
+        self._counter = RequestCounter("salesforce")
         limits = settings.limits
         retry = RetryPolicy(
             attempts=limits.max_attempts,

@@ -60,6 +60,19 @@ def _rules(connector: App, path: Path | None) -> MatchRules:
     return load_match_rules(path or connector.mappings_dir / "matching.toml")
 
 
+def _read(
+    ctx: typer.Context, system: System, rules: Path | None
+) -> tuple[MatchRules, list[tuple[str, Person]], int]:
+    """The matching rules and every readable person of ``system``."""
+    connector = load_app(ctx)
+    try:
+        match_rules = _rules(connector, rules)
+        people, skipped = _people(connector, system)
+    finally:
+        connector.close()
+    return match_rules, people, skipped
+
+
 def _people(connector: App, system: System) -> tuple[list[tuple[str, Person]], int]:
     from connector.mapping import load_mappings
 
@@ -141,12 +154,7 @@ def scan(
             f"--method must be rules or model, not {method!r}",
             hint="connector dedupe scan --source ma --method model",
         )
-    connector = load_app(ctx)
-    try:
-        match_rules = _rules(connector, rules)
-        people, skipped = _people(connector, system)
-    finally:
-        connector.close()
+    match_rules, people, skipped = _read(ctx, system, rules)
     if (method or match_rules.scan_method) == "model":
         from connector.matching.model_batch import model_cluster
 
@@ -193,13 +201,7 @@ def explain(
     from connector.matching.keys import person_keys
     from connector.matching.model_batch import model_links
 
-    system = _system(source, "explain")
-    connector = load_app(ctx)
-    try:
-        match_rules = _rules(connector, rules)
-        people, _ = _people(connector, system)
-    finally:
-        connector.close()
+    match_rules, people, _ = _read(ctx, _system(source, "explain"), rules)
     index = {key: position for position, (key, _) in enumerate(people)}
     for wanted in (left, right):
         if wanted not in index:
