@@ -135,7 +135,9 @@ def read_rows(
         header = [_clean_header(name) for name in header]
         _check_header(path, chosen, delimiter, header, required_columns)
         _check_expected(path, header, expected_columns)
-        yield from _rows(reader, lines, header, path, 1 + len(lines.taken), delimiter)
+        yield from _rows(
+            reader, lines, header, path, 1 + len(lines.taken), delimiter, quotechar
+        )
 
 
 def _check_header(
@@ -229,6 +231,7 @@ def _rows(
     path: Path,
     start: int,
     delimiter: str,
+    quotechar: str,
 ) -> Iterator[CsvRow | RowError]:
     width = len(header)
     while True:
@@ -258,7 +261,11 @@ def _rows(
             start += 1
             continue
         if len(taken) > 1 and (
-            len(values) != width or _rows_inside(taken, width, delimiter)
+            len(values) != width
+            or _rows_inside(taken, width, delimiter)
+            # A quoted cell closes on the record's last line; a last line with no
+            # quote means the file ended inside the cell (`R2,,,"` then `R3,,,`).
+            or quotechar not in taken[-1]
         ):
             # A quote opened on this line closes lines later: stray, not a cell.
             yield RowError(

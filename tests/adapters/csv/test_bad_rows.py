@@ -246,3 +246,21 @@ def test_without_unreadable_rows_old_rows_stay_skipped(tmp_path: Path) -> None:
     lines[1] = "2,changed,株式会社2,2026-10-01\r\n"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     assert [r.id for p in _pull(adapter, cursor) for r in p.records] == ["5"]
+
+
+def test_a_quote_left_open_at_the_end_of_a_row_costs_only_that_row(
+    tmp_path: Path,
+) -> None:
+    """`R2,,,"` before the last row: the file ends inside the cell, R3 survives.
+
+    Found by the property test: the parser swallowed R3 into R2's last cell and
+    gave one well-formed row, since the cell had the right number of columns.
+    """
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'id,a,b,memo\r\nR1,,,\r\nR2,,,"\r\nR3,,,\r\n')
+    items = list(read_rows(path))
+    rows = {item.cells["id"]: item for item in items if isinstance(item, CsvRow)}
+    errors = [item for item in items if isinstance(item, RowError)]
+    assert set(rows) == {"R1", "R3"}
+    assert rows["R3"].line == 4
+    assert [error.location for error in errors] == ["export.csv:3"]
