@@ -2,12 +2,15 @@
 
 The handoff can only avoid duplicates it knows about: every SFA person changed
 since the last run is resolved to a canonical person (by link or by matching) and
-its native values are remembered for the sync rules.
+its native values are remembered for the sync rules. A record that says which
+ids the SFA merged into it (Salesforce: merged leads, and the lead a contact was
+converted from) makes those ids aliases of it, so the person keeps one history.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from adapters.protocol import Adapter
 from connector.errors import RecordInvalidError
@@ -20,6 +23,7 @@ from connector.flows.common import (
 )
 from connector.flows.context import FlowContext
 from connector.flows.keys import record_key
+from connector.flows.merges import apply_merge
 from connector.flows.resolve import Resolver
 from connector.flows.unreadable_twins import letters_fixed_by
 
@@ -63,6 +67,17 @@ def refresh_sfa_people(ctx: FlowContext, sfa: Adapter, resolver: Resolver) -> No
                 if resolution.is_new:
                     # Sales' own lead: known to matching, stage owned by outcomes.
                     batch.person(canonical, replace(person, stage=None))
+                if record.merged_ids:
+                    batch.do(
+                        partial(
+                            apply_merge,
+                            ctx=ctx,
+                            system="sfa",
+                            entity="persons",
+                            survivor_id=record.id,
+                            merged_ids=list(record.merged_ids),
+                        )
+                    )
                 batch.snapshot(
                     "sfa", "persons", record.id, record.fields, record.updated_at
                 )

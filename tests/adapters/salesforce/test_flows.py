@@ -5,6 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from connector.store import identity
+from connector.store.schema import persons
 from tests.adapters.salesforce.conftest import paths
 from tests.fakes.hubspot import FakeClock
 from tests.fakes.salesforce import FakeSalesforce
@@ -153,4 +157,24 @@ def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path)
         wired.hubspot.get("contacts", emails[e]).properties.get("outcome") != "won"
         for e in others
     )
+    # The contact the lead became names the lead among its merged ids: once the
+    # handoff has read the SFA's people again, both resolve to the one person the
+    # HubSpot contact is, and no person is added.
+    clock.advance(600)
+    assert app.run("handoff").status == "ok"
+    with app.store.read() as conn:
+        people = conn.execute(select(func.count()).select_from(persons)).scalar_one()
+        lead = identity.resolve(conn, "sfa", "persons", leads[target]["Id"])
+        contact = identity.resolve(conn, "sfa", "persons", made.contact_id)
+        marketing = identity.resolve(conn, "ma", "persons", emails[target])
+        links = {
+            link.external_id: link
+            for link in identity.links_for(conn, contact or "")
+            if link.system == "sfa"
+        }
+    assert lead == contact == marketing
+    assert people == 3
+    # Known as the contact's alias, not only matched by e-mail: a lead whose
+    # contact sales gave another address still keeps its history.
+    assert links[leads[target]["Id"]].alias_of == made.contact_id
     app.close()
