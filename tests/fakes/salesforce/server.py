@@ -1,89 +1,19 @@
-"""The fake org over real HTTP on loopback, for clients we cannot inject into.
+"""The fake org over real HTTP on loopback (see :mod:`tests.fakes.loopback`).
 
-The same pattern as the HubSpot fake's server: a small threading HTTP server
-turns each request into an ``httpx.Request`` for :meth:`FakeSalesforce.handle`.
-It binds 127.0.0.1 only. A dropped-connection fault closes the socket without
-an answer, as a reset connection would.
+Use :attr:`~tests.fakes.loopback.LoopbackServer.url` as the instance URL.
 """
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-
-import httpx
-from typing_extensions import override
-
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.salesforce.app import FakeSalesforce
 
 __all__ = ["FakeSalesforceServer"]
 
 
-class FakeSalesforceServer:
+class FakeSalesforceServer(LoopbackServer):
     """Serve ``fake`` at ``http://127.0.0.1:<port>`` until closed (0: any port)."""
 
     def __init__(self, fake: FakeSalesforce, port: int = 0) -> None:
         self.fake = fake
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(fake))
-        # A client's keep-alive connection must not hold up shutdown.
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """Base URL of the server (use it as the instance URL)."""
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> FakeSalesforceServer:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
-
-
-def _handler_for(fake: FakeSalesforce) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            request = httpx.Request(
-                self.command,
-                f"http://127.0.0.1{self.path}",
-                headers=list(self.headers.items()),
-                content=body,
-            )
-            try:
-                response = fake.handle(request)
-            except httpx.TransportError:
-                self.close_connection = True
-                return
-            content = response.read()
-            self.send_response(response.status_code)
-            for name, value in response.headers.multi_items():
-                if name.lower() not in ("content-length", "transfer-encoding"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
-
-        @override
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    return Handler
+        super().__init__(fake.handle, port)
