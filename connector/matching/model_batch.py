@@ -99,8 +99,17 @@ class _Candidates:
 
 
 def _candidates(
-    keys: Sequence[Keys], rules: MatchRules, frequencies: Frequencies
+    keys: Sequence[Keys],
+    rules: MatchRules,
+    frequencies: Frequencies,
+    *,
+    keep_pairs: bool = True,
 ) -> _Candidates:
+    """Each candidate pair's pattern, counted; with ``keep_pairs``, the pairs too.
+
+    Fitting needs only the counts: the live matcher, which fits its whole index
+    at start-up, keeps no per-pair arrays and computes no per-pair shifts.
+    """
     found = _Candidates()
     total = len(keys)
     kinds = _kinds(rules)
@@ -119,6 +128,8 @@ def _candidates(
                     seen.add(code)
                     pattern, values = compare_all(left_keys, keys[right], kinds)
                     found.counts[pattern] += 1
+                    if not keep_pairs:
+                        continue
                     found.lefts.append(left)
                     found.rights.append(right)
                     found.patterns.append(found.ids.setdefault(pattern, len(found.ids)))
@@ -155,7 +166,7 @@ def fit_model(keys: Sequence[Keys], rules: MatchRules) -> tuple[Model, Frequenci
     there as in ``dedupe scan`` over the same records.
     """
     frequencies = frequencies_of(keys, rules)
-    found = _candidates(keys, rules, frequencies)
+    found = _candidates(keys, rules, frequencies, keep_pairs=False)
     return _estimate(keys, rules, found, frequencies), frequencies
 
 
