@@ -6,10 +6,10 @@ refresh token. So a token is kept until the API says 401 ``INVALID_SESSION_ID``
 and then the grant runs again (:meth:`TokenSource.refresh`); every API call goes
 to the ``instance_url`` of the latest answer.
 
-The JWT bearer grant signs its assertion with RS256. The connector does not
-depend on a crypto library, so signing uses ``cryptography`` when it is
-installed and otherwise fails with a :class:`ConfigError` saying so; tests
-inject their own ``signer``.
+The JWT bearer grant signs its assertion with RS256 through ``cryptography`` (a
+dependency; it is imported on first use, so an environment without it fails
+with a :class:`ConfigError` saying what to install). Tests may inject their own
+``signer``.
 """
 
 from __future__ import annotations

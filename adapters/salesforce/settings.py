@@ -58,8 +58,7 @@ class ClientCredentials(BaseModel):
 class JwtBearer(BaseModel):
     """OAuth 2.0 JWT bearer: a certificate-signed assertion for ``username`` (§2).
 
-    Signing (RS256) needs the ``cryptography`` package, which the connector does
-    not depend on: install it next to the connector to use this flow.
+    The assertion is signed (RS256) with the certificate's PEM private key.
     """
 
     model_config = _STRICT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
+import importlib
 import json
 
 import pytest
@@ -103,12 +103,18 @@ def test_jwt_bearer_posts_an_assertion_the_org_accepts(fake: FakeSalesforce):
     adapter.close()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("cryptography") is not None,
-    reason="cryptography is installed, so JWT signing works",
-)
-def test_jwt_bearer_without_cryptography_says_what_to_install(fake, tmp_path):
+def test_jwt_bearer_without_cryptography_says_what_to_install(
+    fake, tmp_path, monkeypatch
+):
     """Without the cryptography package the JWT flow fails with a clear fix."""
+    real_import = importlib.import_module
+
+    def no_cryptography(name: str, package: str | None = None):
+        if name.startswith("cryptography"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", no_cryptography)
     key = tmp_path / "key.pem"
     key.write_text("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n")
     settings = settings_for(
@@ -135,3 +141,76 @@ def test_jwt_settings_need_exactly_one_key(fake):
         settings_for(
             fake, auth={"type": "jwt_bearer", "client_id": "c", "username": "u"}
         )
+
+
+def _rsa_pair() -> tuple[bytes, bytes]:
+    """A fresh RSA key: (private PEM for the connector, public PEM for the org)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+def _jwt_adapter(tmp_path, org_key: bytes, private: bytes) -> SalesforceAdapter:
+    clock = FakeClock()
+    fake = FakeSalesforce(clock=clock, jwt_public_key_pem=org_key)
+    seed_leads(fake, 3)
+    (tmp_path / "connector.key").write_bytes(private)
+    settings = settings_for(
+        fake,
+        auth={
+            "type": "jwt_bearer",
+            "client_id": fake.options.client_id,
+            "username": fake.options.run_as_username,
+            "private_key_file": "connector.key",
+        },
+    )
+    return SalesforceAdapter(
+        "sfa", settings, transport=fake.transport(), clock=clock.time, base_dir=tmp_path
+    )
+
+
+def test_jwt_bearer_signs_with_the_key_file_and_the_org_verifies_it(tmp_path):
+    """No injected signer: the PEM file's key signs, the org's certificate verifies."""
+    private, public = _rsa_pair()
+    adapter = _jwt_adapter(tmp_path, public, private)
+    try:
+        result = adapter.check()
+        assert result.ok, result.message
+        pulled = [r for page in adapter.pull("persons", None) for r in page.records]
+        assert len(pulled) == 3
+    finally:
+        adapter.close()
+
+
+def test_jwt_bearer_signed_with_another_key_is_an_auth_error(tmp_path):
+    """A key that does not match the connected app's certificate is refused."""
+    private, _ = _rsa_pair()
+    _, other_public = _rsa_pair()
+    adapter = _jwt_adapter(tmp_path, other_public, private)
+    try:
+        with pytest.raises(AuthError):
+            list(adapter.pull("persons", None))
+    finally:
+        adapter.close()
+
+
+def test_an_unreadable_jwt_key_file_is_a_config_error_naming_the_setting(tmp_path):
+    """A key file that holds no PEM key names sfa.auth.private_key."""
+    _, public = _rsa_pair()
+    adapter = _jwt_adapter(tmp_path, public, b"not a key\n")
+    try:
+        with pytest.raises(ConfigError, match="JWT private key") as caught:
+            list(adapter.pull("persons", None))
+        assert "PEM" in (caught.value.hint or "")
+    finally:
+        adapter.close()

@@ -7,7 +7,9 @@ and no refresh token. Tokens expire after ``session_seconds`` or on
 
 JWT assertions are decoded and their claims checked (``iss`` = consumer key,
 ``sub`` = an active username, ``aud`` = a login host or the instance, ``exp`` in
-the future); the RS256 signature is **not** verified. OAuth error bodies use the
+the future). The RS256 signature is verified against
+``Options.jwt_public_key_pem`` (the connected app's certificate) when one is set,
+and not checked otherwise. OAuth error bodies use the
 RFC 6749 layout; Salesforce's exact ``error_description`` texts are not in the
 sheet (see README).
 """
@@ -128,6 +130,27 @@ def _b64url_json(part: str) -> Any:
     return json.loads(base64.urlsafe_b64decode(padded))
 
 
+def _signature_holds(public_pem: bytes, parts: list[str]) -> bool:
+    """True when ``parts[2]`` is an RS256 signature of ``parts[0].parts[1]``."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = serialization.load_pem_public_key(public_pem)
+    assert isinstance(key, rsa.RSAPublicKey)
+    try:
+        signature = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+        key.verify(
+            signature,
+            f"{parts[0]}.{parts[1]}".encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
+
+
 def _jwt_bearer(org: Org, sessions: Sessions, form: dict[str, str]) -> httpx.Response:
     assertion = form.get("assertion", "")
     parts = assertion.split(".")
@@ -142,6 +165,10 @@ def _jwt_bearer(org: Org, sessions: Sessions, form: dict[str, str]) -> httpx.Res
     if header.get("alg") != "RS256":
         return _oauth_error("invalid_grant", "invalid assertion")
     options = org.options
+    if options.jwt_public_key_pem is not None and not _signature_holds(
+        options.jwt_public_key_pem, parts
+    ):
+        return _oauth_error("invalid_grant", "invalid assertion")
     if claims.get("iss") != options.client_id:
         return _oauth_error("invalid_client_id", "client identifier invalid")
     audiences = {*options.jwt_audiences, options.instance_url}

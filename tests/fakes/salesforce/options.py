@@ -51,6 +51,10 @@ class Options:
         "https://test.salesforce.com",
     )
     """Accepted JWT ``aud`` values (the instance URL is accepted too)."""
+    jwt_public_key_pem: bytes | None = None
+    """The connected app's uploaded certificate key (PEM). When set, the RS256
+    signature of every JWT assertion is verified against it, as the org does;
+    when None, signatures are not checked (tests that inject a signer)."""
     session_seconds: float = 7200.0
     """Token lifetime from issue [U: org setting, default 2 h]."""
 
