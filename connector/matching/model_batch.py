@@ -4,8 +4,9 @@ Count each record's values (term frequencies), reduce every candidate pair to it
 pattern once (a pair that meets in several blocks is compared once) and a sample
 of random pairs too, estimate the model from those pattern counts, then link the
 candidate pairs whose match probability reaches the threshold.
-Pairs are kept as flat integer arrays: at a million records there are millions of
-candidate pairs and only hundreds of patterns.
+Pairs are kept as flat integer arrays, and found once by sorting their codes
+rather than through a set: at a million records there are millions of candidate
+pairs and only hundreds of patterns.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
 
 from connector.matching.batch import Cluster, assemble, blocks_of
 from connector.matching.config import MatchRules
@@ -98,6 +102,32 @@ class _Candidates:
     counts: Counter[Pattern] = field(default_factory=Counter)
 
 
+def _pair_codes(keys: Sequence[Keys], rules: MatchRules) -> Any:
+    """Every candidate pair once, as sorted ``low * n + high`` codes (int64).
+
+    A pair meeting in several blocks is listed once. The codes are gathered in
+    a flat array and deduplicated by sorting, which at a million records costs
+    8 bytes a pair where a set of Python ints cost about 70.
+    """
+    total = len(keys)
+    codes = array("q")
+    append = codes.append
+    for kind in rules.model_blocking:
+        for bucket, window in blocks_of(keys, kind, rules.max_block_size):
+            size = len(bucket)
+            for position, left in enumerate(bucket):
+                for right in bucket[position + 1 : min(size, position + 1 + window)]:
+                    low, high = (left, right) if left < right else (right, left)
+                    append(low * total + high)
+    unique = numpy.unique(numpy.frombuffer(codes, dtype=numpy.int64))
+    del codes
+    return unique
+
+
+_CHUNK = 1 << 18
+"""Pair codes turned into Python ints at a time (a bounded, short-lived list)."""
+
+
 def _candidates(
     keys: Sequence[Keys],
     rules: MatchRules,
@@ -114,28 +144,20 @@ def _candidates(
     total = len(keys)
     kinds = _kinds(rules)
     comparisons = comparisons_for(rules.model_fields)
-    seen: set[int] = set()
-    for kind in rules.model_blocking:
-        for bucket, window in blocks_of(keys, kind, rules.max_block_size):
-            size = len(bucket)
-            for position, left in enumerate(bucket):
-                left_keys = keys[left]
-                for right in bucket[position + 1 : min(size, position + 1 + window)]:
-                    low, high = (left, right) if left < right else (right, left)
-                    code = low * total + high
-                    if code in seen:
-                        continue
-                    seen.add(code)
-                    pattern, values = compare_all(left_keys, keys[right], kinds)
-                    found.counts[pattern] += 1
-                    if not keep_pairs:
-                        continue
-                    found.lefts.append(left)
-                    found.rights.append(right)
-                    found.patterns.append(found.ids.setdefault(pattern, len(found.ids)))
-                    found.shifts.append(
-                        frequency_bits(pattern, values, frequencies, 0, comparisons)
-                    )
+    codes = _pair_codes(keys, rules)
+    for start in range(0, len(codes), _CHUNK):
+        for code in codes[start : start + _CHUNK].tolist():
+            low, high = divmod(code, total)
+            pattern, values = compare_all(keys[low], keys[high], kinds)
+            found.counts[pattern] += 1
+            if not keep_pairs:
+                continue
+            found.lefts.append(low)
+            found.rights.append(high)
+            found.patterns.append(found.ids.setdefault(pattern, len(found.ids)))
+            found.shifts.append(
+                frequency_bits(pattern, values, frequencies, 0, comparisons)
+            )
     return found
 
 
