@@ -114,8 +114,29 @@ def run(n: int) -> list[tuple[str, int, int, float]]:
     )
     cursor = changed[-1].cursor
     clock.advance(60)
-    list(adapter.pull("persons", cursor))
+    quiet = list(adapter.pull("persons", cursor))
     record("incremental pull, nothing changed (absolute requests)", 0)
+    cursor = quiet[-1].cursor if quiet else cursor
+    account = fake.seed("Account", {"Name": "取引先"})
+    contact_ids = fake.seed_many(
+        "Contact",
+        [{"LastName": f"担当{i}", "AccountId": account} for i in range(n // 5)],
+    )
+    clock.advance(1)
+    contacts = list(adapter.pull("persons", cursor))
+    record(
+        "first contacts (no Contact watermark: every converted lead once)",
+        sum(len(p.records) for p in contacts),
+    )
+    cursor = contacts[-1].cursor
+    clock.advance(1)
+    fake.edit(contact_ids, {"Title": "更新"})
+    clock.advance(1)
+    contacts = list(adapter.pull("persons", cursor))
+    record(
+        "contacts changed (converted leads looked up by contact id)",
+        sum(len(p.records) for p in contacts),
+    )
     adapter.close()
     return rows
 

@@ -18,6 +18,10 @@ batch's request is the price of knowing the count. The job's pages are
 checkpoints too, and afterwards the object is read by REST from the job's
 creation time, so what changed during the backfill is not lost.
 
+Contacts carry the leads converted into them as aliases, looked up by the ids
+of each batch's contacts (a read of every contact asks for every converted lead
+once instead); a run in which nothing changed costs one query per object.
+
 Deals read a second object, OpportunityContactRole, only for its changes: an
 opportunity whose contact roles changed is read again so its person link is
 current.
@@ -41,7 +45,12 @@ from adapters.salesforce.cursor import (
     SalesforceCursor,
 )
 from adapters.salesforce.describe import Describer, ObjectInfo
-from adapters.salesforce.links import conversions, deal_links, fetch_by_id
+from adapters.salesforce.links import (
+    conversions,
+    converted_into,
+    deal_links,
+    fetch_by_id,
+)
 from adapters.salesforce.query import LocatorLost, run_query
 from adapters.salesforce.records import flatten, parse_datetime, to_record
 from adapters.salesforce.soql import select, since_filter
@@ -120,8 +129,11 @@ class Puller:
         self.bulk_threshold = bulk_threshold
         self._merged: dict[str, list[str]] = {}
         """Master id -> the merged losers seen in this pull."""
-        self._aliases: dict[str, list[str]] = {}
-        """Contact id -> the leads converted into it (this object's read)."""
+        self._every_conversion = False
+        """Whether this Contact read starts from nothing (every contact)."""
+        self._aliases: dict[str, list[str]] | None = None
+        """Contact id -> the leads converted into it, every converted lead, once
+        a read of every contact needs it (None: not read yet)."""
         self._last_state = SalesforceCursor()
         """The state after the last page handed out (where a re-query starts)."""
 
@@ -155,11 +167,10 @@ class Puller:
     def _read(self, sobject: str, state: SalesforceCursor) -> Pages:
         info = self.describer.describe(sobject)
         fields = self.fields(sobject, info)
+        self._aliases = None
+        self._every_conversion = state.mark(sobject).at is None and state.bulk is None
         if state.bulk is not None and state.bulk.sobject == sobject:
             state = yield from self._bulk(sobject, info, fields, state, state.bulk)
-        self._aliases = {}
-        if sobject == "Contact" and "Lead" in self.sobjects:
-            self._aliases = conversions(self.client, state.mark(sobject).at)
         stalled = 0
         while True:
             try:
@@ -292,12 +303,13 @@ class Puller:
             links = deal_links(self.client, live) if live else {}
             for row in kept:
                 row.update(links.get(str(row["Id"]), {}))
+        converted = self._converted(sobject, kept)
         out = []
         for row in kept:
             record_id = str(row["Id"])
             aliases = (
                 *self._merged.get(record_id, ()),
-                *self._aliases.get(record_id, ()),
+                *converted.get(record_id, ()),
             )
             out.append(
                 to_record(
@@ -309,6 +321,21 @@ class Puller:
                 )
             )
         return out
+
+    def _converted(
+        self, sobject: str, rows: list[dict[str, Any]]
+    ) -> dict[str, list[str]]:
+        """Contact id -> the leads converted into it, for one page's contacts."""
+        live = [str(r["Id"]) for r in rows if not r.get("IsDeleted")]
+        if sobject != "Contact" or "Lead" not in self.sobjects or not live:
+            return {}
+        if not self._every_conversion:
+            return converted_into(self.client, live)
+        if self._aliases is None:
+            # Every contact is read: one query over the converted leads costs
+            # less than a lookup per batch (a Bulk page holds 50,000 contacts).
+            self._aliases = conversions(self.client)
+        return self._aliases
 
     # -- deals: contact-role changes -----------------------------------------------
 

@@ -90,6 +90,20 @@ def test_conversion_moves_system_modstamp_not_last_modified(clock: FakeClock) ->
     assert moved.record(other)["LastModifiedDate"] == "2026-05-01T01:01:00.000+0000"
 
 
+def test_a_conversion_that_leaves_system_modstamp_is_a_switch(
+    clock: FakeClock,
+) -> None:
+    """Whether conversion moves SystemModstamp is unconfirmed: an option [U]."""
+    fake = FakeSalesforce(clock=clock, conversion_moves_system_modstamp=False)
+    lead = fake.seed("Lead", LEAD)
+    clock.advance(3600)
+    fake.convert_lead(lead)
+    row = fake.record(lead)
+    assert row["IsConverted"] is True
+    assert row["SystemModstamp"] == "2026-05-01T00:00:00.000+0000"
+    assert row["LastModifiedDate"] == "2026-05-01T00:00:00.000+0000"
+
+
 def test_conversion_custom_fields_and_contact_role_are_switches() -> None:
     """Custom-field mapping and the new primary contact role are options [U]."""
     plain = FakeSalesforce()
