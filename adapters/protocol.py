@@ -185,6 +185,8 @@ class Capabilities:
         webhooks: the system can push change notifications to the connector.
         column_check: it is a :class:`ColumnCheckingAdapter`: told which columns
             the mappings read, it stops a file whose header misspells one.
+        campaign_influence: pulled persons (and deals) carry the campaign that
+            influenced them, read from the system's own campaign objects.
     """
 
     pull: frozenset[Entity] = frozenset()
@@ -198,6 +200,7 @@ class Capabilities:
     files: bool = False
     webhooks: bool = False
     column_check: bool = False
+    campaign_influence: bool = False
 
     @classmethod
     def of(

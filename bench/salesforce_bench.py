@@ -114,8 +114,29 @@ def run(n: int) -> list[tuple[str, int, int, float]]:
     )
     cursor = changed[-1].cursor
     clock.advance(60)
-    list(adapter.pull("persons", cursor))
+    quiet = list(adapter.pull("persons", cursor))
     record("incremental pull, nothing changed (absolute requests)", 0)
+    cursor = quiet[-1].cursor if quiet else cursor
+    account = fake.seed("Account", {"Name": "取引先"})
+    contact_ids = fake.seed_many(
+        "Contact",
+        [{"LastName": f"担当{i}", "AccountId": account} for i in range(n // 5)],
+    )
+    clock.advance(1)
+    contacts = list(adapter.pull("persons", cursor))
+    record(
+        "first contacts (no Contact watermark: every converted lead once)",
+        sum(len(p.records) for p in contacts),
+    )
+    cursor = contacts[-1].cursor
+    clock.advance(1)
+    fake.edit(contact_ids, {"Title": "更新"})
+    clock.advance(1)
+    contacts = list(adapter.pull("persons", cursor))
+    record(
+        "contacts changed (converted leads looked up by contact id)",
+        sum(len(p.records) for p in contacts),
+    )
     adapter.close()
     return rows
 
@@ -141,6 +162,71 @@ def deals(n: int) -> tuple[int, int, float]:
     return count, api, api * 1000 / count
 
 
+def campaigns(n: int) -> list[tuple[str, int, int, float]]:
+    """Campaign influence on: persons and deals with their campaigns."""
+    clock = FakeClock()
+    fake = FakeSalesforce(clock=clock)
+    ids = fake.seed_many(
+        "Lead",
+        [
+            {"LastName": f"姓{i}", "Company": f"会社{i}", "Email": f"c{i}@example.jp"}
+            for i in range(n)
+        ],
+    )
+    names = [fake.seed("Campaign", {"Name": f"キャンペーン{i}"}) for i in range(10)]
+    members = [
+        {
+            "CampaignId": names[i % 10],
+            "LeadId": lead,
+            "LeadOrContactId": lead,
+            "Status": "Responded",
+            "HasResponded": True,
+            "FirstRespondedDate": "2026-05-01",
+        }
+        for i, lead in enumerate(ids[: n // 5])
+    ]
+    # Members made over time: only the newest second's member is read again
+    # after the first pull (it may have changed after its person was read).
+    fake.seed_many("CampaignMember", members[:-1])
+    clock.advance(1)
+    fake.seed_many("CampaignMember", members[-1:])
+    fake.seed_many(
+        "Opportunity",
+        [
+            {
+                "Name": f"案件{i}",
+                "StageName": "Prospecting",
+                "CloseDate": "2026-12-01",
+                "CampaignId": names[i % 10],
+            }
+            for i in range(n)
+        ],
+    )
+    clock.advance(1)
+    adapter = _adapter(fake, clock, bulk_threshold=n + 1, campaigns={"enabled": True})
+    for sobject in ("Lead", "Contact", "Opportunity"):
+        adapter.describer.describe(sobject)
+    meter = _Meter(fake)
+    rows: list[tuple[str, int, int, float]] = []
+
+    def record(name: str, count: int) -> None:
+        api, _ = meter.take()
+        rows.append((name, count, api, api * 1000 / count if count else float(api)))
+
+    pages = list(adapter.pull("persons", None))
+    record(
+        f"campaigns on: persons from no cursor ({n // 5:,} members)",
+        sum(len(p.records) for p in pages),
+    )
+    clock.advance(60)
+    list(adapter.pull("persons", pages[-1].cursor))
+    record("campaigns on: persons, nothing changed (absolute requests)", 0)
+    deals = sum(len(p.records) for p in adapter.pull("deals", None))
+    record("campaigns on: deals from no cursor (10 campaigns)", deals)
+    adapter.close()
+    return rows
+
+
 def main() -> None:
     """Print the table bench/README.md shows."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -154,6 +240,9 @@ def main() -> None:
     count, api, per = deals(args.records)
     name = "deals pull, no cursor (contact roles, converted leads)"
     print(f"| {name} | {count:,} | {api} | {per:.1f} |")
+    for name, count, api, per in campaigns(args.records):
+        shown = f"{per:.1f}" if count else "-"
+        print(f"| {name} | {count:,} | {api} | {shown} |")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from adapters.protocol import (
 )
 from adapters.salesforce.auth import Signer
 from adapters.salesforce.bulk import BulkQuery
+from adapters.salesforce.campaigns import MEMBER_OBJECT
 from adapters.salesforce.client import SalesforceClient
 from adapters.salesforce.describe import Describer
 from adapters.salesforce.pull import Puller
@@ -174,6 +175,12 @@ class SalesforceAdapter:
                 problems.append(f"the user cannot read {sobject}")
             if sobject in writes and not (info.createable and info.updateable):
                 problems.append(f"the user cannot create and edit {sobject}")
+        if self.settings.campaigns.enabled:
+            for sobject in ("Campaign", MEMBER_OBJECT):
+                if not self.describer.describe(sobject).queryable:
+                    problems.append(
+                        f"the user cannot read {sobject} ([sfa.campaigns] enabled)"
+                    )
         key = self.settings.external_id_field
         target = self.settings.persons.create_as
         spec = self.describer.describe(target).fields.get(key)
@@ -204,6 +211,7 @@ class SalesforceAdapter:
             external_id=self.settings.external_id_field,
             page_size=self.settings.page_size,
             bulk_threshold=self.settings.bulk_threshold,
+            campaigns=self.settings.campaigns,
         )
         return puller.pull(cursor, full=full)
 
@@ -223,7 +231,10 @@ class SalesforceAdapter:
         return self._pusher.push(batch)
 
     def capabilities(self) -> Capabilities:
-        """Persons and deals pulled, persons written; deletes, merges, record errors."""
+        """Persons and deals pulled, persons written; deletes, merges, record errors.
+
+        Campaign influence only when ``[sfa.campaigns] enabled``.
+        """
         return Capabilities.of(
             pull=("persons", "deals"),
             push=("persons",),
@@ -232,6 +243,7 @@ class SalesforceAdapter:
             merges=True,
             record_errors=True,
             setup=True,
+            campaign_influence=self.settings.campaigns.enabled,
         )
 
     def select_fields(self, entity: Entity, fields: Sequence[str]) -> None:

@@ -8,7 +8,8 @@
 - **Conversions** (§8): a converted Lead keeps ``ConvertedContactId`` /
   ``ConvertedOpportunityId`` among its fields, and the Contact it became lists
   the lead's id in ``merged_ids``, so the identity map treats the lead as an
-  alias of the contact.
+  alias of the contact. The leads are looked up by the contact ids of each
+  batch (every converted lead once, when every contact is read).
 - **Deal to person** (§13): an Opportunity carries ``PrimaryContactId`` (its
   primary OpportunityContactRole, else its first), ``ContactIds`` (every role's
   contact), ``ConvertedLeadId`` (the lead converted into it) and ``PersonId``
@@ -19,15 +20,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from adapters.salesforce.client import SalesforceClient
 from adapters.salesforce.query import run_query
 from adapters.salesforce.records import flatten
-from adapters.salesforce.soql import datetime_literal, id_chunks, select
+from adapters.salesforce.soql import id_chunks, select
 
-__all__ = ["DEAL_LINK_FIELDS", "conversions", "deal_links", "fetch_by_id"]
+__all__ = [
+    "DEAL_LINK_FIELDS",
+    "conversions",
+    "converted_into",
+    "deal_links",
+    "fetch_by_id",
+]
 
 DEAL_LINK_FIELDS = ("PersonId", "PrimaryContactId", "ContactIds", "ConvertedLeadId")
 """Fields the adapter adds to every Opportunity record (not Salesforce fields)."""
@@ -53,20 +59,39 @@ def fetch_by_id(
     return rows
 
 
-def conversions(
-    client: SalesforceClient, since: datetime | None
-) -> dict[str, list[str]]:
-    """Contact id -> ids of the leads converted into it since ``since``.
+def conversions(client: SalesforceClient) -> dict[str, list[str]]:
+    """Contact id -> ids of the leads converted into it: every converted lead.
 
-    A conversion moves the lead's SystemModstamp to the moment the contact is
-    made, so leads stamped at or after the contacts' watermark cover every
-    contact this pull reads that a conversion created.
+    For a read of every contact (no watermark), where one query over the
+    converted leads costs less than a lookup per batch of contacts.
     """
     soql = "SELECT Id, ConvertedContactId FROM Lead WHERE IsConverted = true"
-    if since is not None:
-        soql += f" AND SystemModstamp >= {datetime_literal(since)}"
+    return _by_contact(_rows(client, soql, "read converted leads", deleted=False))
+
+
+def converted_into(
+    client: SalesforceClient, contact_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """Contact id -> ids of the leads converted into one of ``contact_ids``.
+
+    Asked by contact id, not by the leads' SystemModstamp, so it holds whether
+    or not a conversion moves the lead's stamp and however far the Lead
+    watermark is ahead of the Contact one; no contacts cost no request.
+    """
+    rows: list[dict[str, Any]] = []
+    for chunk in id_chunks(contact_ids):
+        soql = select(
+            ("Id", "ConvertedContactId"),
+            "Lead",
+            where=f"IsConverted = true AND ConvertedContactId IN ({chunk})",
+        )
+        rows.extend(_rows(client, soql, "read converted leads", deleted=False))
+    return _by_contact(rows)
+
+
+def _by_contact(rows: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for row in _rows(client, soql, "read converted leads", deleted=False):
+    for row in rows:
         contact = row.get("ConvertedContactId")
         if contact:
             found.setdefault(str(contact), []).append(str(row["Id"]))

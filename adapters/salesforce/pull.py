@@ -18,6 +18,10 @@ batch's request is the price of knowing the count. The job's pages are
 checkpoints too, and afterwards the object is read by REST from the job's
 creation time, so what changed during the backfill is not lost.
 
+Contacts carry the leads converted into them as aliases, looked up by the ids
+of each batch's contacts (a read of every contact asks for every converted lead
+once instead); a run in which nothing changed costs one query per object.
+
 Deals read a second object, OpportunityContactRole, only for its changes: an
 opportunity whose contact roles changed is read again so its person link is
 current.
@@ -33,6 +37,13 @@ import structlog
 
 from adapters.protocol import Entity, Page, Record
 from adapters.salesforce.bulk import BulkJobGone, BulkQuery
+from adapters.salesforce.campaigns import (
+    MEMBER_OBJECT,
+    CampaignNames,
+    member_key,
+    person_fields,
+    touches,
+)
 from adapters.salesforce.client import SalesforceClient
 from adapters.salesforce.cursor import (
     BulkState,
@@ -41,9 +52,15 @@ from adapters.salesforce.cursor import (
     SalesforceCursor,
 )
 from adapters.salesforce.describe import Describer, ObjectInfo
-from adapters.salesforce.links import conversions, deal_links, fetch_by_id
+from adapters.salesforce.links import (
+    conversions,
+    converted_into,
+    deal_links,
+    fetch_by_id,
+)
 from adapters.salesforce.query import LocatorLost, run_query
 from adapters.salesforce.records import flatten, parse_datetime, to_record
+from adapters.salesforce.settings import CampaignSettings
 from adapters.salesforce.soql import select, since_filter
 from connector.errors import TransientAdapterError
 
@@ -94,6 +111,7 @@ class Puller:
         external_id: the connector's external-id field, read where it exists.
         page_size: rows per batch asked for.
         bulk_threshold: rows above which a read from no watermark uses Bulk.
+        campaigns: campaign influence settings, None when it is off.
     """
 
     def __init__(
@@ -108,6 +126,7 @@ class Puller:
         external_id: str,
         page_size: int,
         bulk_threshold: int,
+        campaigns: CampaignSettings | None = None,
     ) -> None:
         self.client = client
         self.describer = describer
@@ -118,10 +137,15 @@ class Puller:
         self.external_id = external_id
         self.page_size = page_size
         self.bulk_threshold = bulk_threshold
+        self.campaigns = campaigns if campaigns and campaigns.enabled else None
+        self._names = CampaignNames(client)
         self._merged: dict[str, list[str]] = {}
         """Master id -> the merged losers seen in this pull."""
-        self._aliases: dict[str, list[str]] = {}
-        """Contact id -> the leads converted into it (this object's read)."""
+        self._every_conversion = False
+        """Whether this Contact read starts from nothing (every contact)."""
+        self._aliases: dict[str, list[str]] | None = None
+        """Contact id -> the leads converted into it, every converted lead, once
+        a read of every contact needs it (None: not read yet)."""
         self._last_state = SalesforceCursor()
         """The state after the last page handed out (where a re-query starts)."""
 
@@ -134,16 +158,46 @@ class Puller:
             SalesforceCursor() if full else SalesforceCursor.decode(cursor, where=where)
         )
         self._merged = {}
+        members = self.campaigns is not None and self.entity == "persons"
+        if members and state.mark(MEMBER_OBJECT).at is None and self._first(state):
+            # Every person is read now with its memberships: later pulls need
+            # only the memberships changed from here.
+            state = state.with_mark(MEMBER_OBJECT, self._newest(MEMBER_OBJECT))
         for sobject in self.sobjects:
             state = yield from self._read(sobject, state)
         if self.entity == "deals":
             yield from self._roles(state)
+        if members:
+            yield from self._members(state)
+
+    def _first(self, state: SalesforceCursor) -> bool:
+        """Whether this pull reads every object of the entity from nothing."""
+        return state.bulk is None and all(
+            state.mark(s).at is None for s in self.sobjects
+        )
+
+    def _newest(self, sobject: str) -> ObjectMark:
+        """A watermark at the newest row of ``sobject`` (the epoch when empty)."""
+        soql = select(
+            ("Id", "SystemModstamp"),
+            sobject,
+            order="SystemModstamp DESC, Id DESC",
+            limit=1,
+        )
+        top = next(iter(run_query(self.client, soql, what=f"query {sobject}")), None)
+        stamp = (
+            parse_datetime(top.rows[0].get("SystemModstamp"))
+            if top and top.rows
+            else None
+        )
+        return ObjectMark(stamp or _EPOCH)
 
     def fields(self, sobject: str, info: ObjectInfo) -> list[str]:
         """What the SOQL selects from ``sobject``: system, base and asked-for fields."""
         wanted = (
             *_SYSTEM,
             *BASE_FIELDS.get(sobject, ()),
+            *(("CampaignId",) if self.campaigns and sobject == "Opportunity" else ()),
             self.external_id,
             *self.requested(sobject),
         )
@@ -155,11 +209,10 @@ class Puller:
     def _read(self, sobject: str, state: SalesforceCursor) -> Pages:
         info = self.describer.describe(sobject)
         fields = self.fields(sobject, info)
+        self._aliases = None
+        self._every_conversion = state.mark(sobject).at is None and state.bulk is None
         if state.bulk is not None and state.bulk.sobject == sobject:
             state = yield from self._bulk(sobject, info, fields, state, state.bulk)
-        self._aliases = {}
-        if sobject == "Contact" and "Lead" in self.sobjects:
-            self._aliases = conversions(self.client, state.mark(sobject).at)
         stalled = 0
         while True:
             try:
@@ -292,12 +345,15 @@ class Puller:
             links = deal_links(self.client, live) if live else {}
             for row in kept:
                 row.update(links.get(str(row["Id"]), {}))
+        if self.campaigns is not None:
+            self._add_campaigns(self.campaigns, sobject, kept)
+        converted = self._converted(sobject, kept)
         out = []
         for row in kept:
             record_id = str(row["Id"])
             aliases = (
                 *self._merged.get(record_id, ()),
-                *self._aliases.get(record_id, ()),
+                *converted.get(record_id, ()),
             )
             out.append(
                 to_record(
@@ -310,6 +366,46 @@ class Puller:
             )
         return out
 
+    def _add_campaigns(
+        self, settings: CampaignSettings, sobject: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """Campaign fields onto a page's live rows (:mod:`.campaigns`)."""
+        live = [r for r in rows if not r.get("IsDeleted")]
+        if not live:
+            return
+        if sobject == "Opportunity":
+            ids = [str(r["CampaignId"]) for r in live if r.get("CampaignId")]
+            names = self._names.names(ids) if ids else {}
+            for row in live:
+                row["CampaignName"] = names.get(str(row.get("CampaignId") or ""))
+            return
+        found = touches(
+            self.client,
+            sobject,
+            [str(r["Id"]) for r in live],
+            responded_only=settings.responded_only,
+        )
+        campaign_ids = [t.campaign_id for mine in found.values() for t in mine]
+        names = self._names.names(campaign_ids) if campaign_ids else {}
+        for row in live:
+            mine = found.get(str(row["Id"]), [])
+            row.update(person_fields(mine, names, settings.pick))
+
+    def _converted(
+        self, sobject: str, rows: list[dict[str, Any]]
+    ) -> dict[str, list[str]]:
+        """Contact id -> the leads converted into it, for one page's contacts."""
+        live = [str(r["Id"]) for r in rows if not r.get("IsDeleted")]
+        if sobject != "Contact" or "Lead" not in self.sobjects or not live:
+            return {}
+        if not self._every_conversion:
+            return converted_into(self.client, live)
+        if self._aliases is None:
+            # Every contact is read: one query over the converted leads costs
+            # less than a lookup per batch (a Bulk page holds 50,000 contacts).
+            self._aliases = conversions(self.client)
+        return self._aliases
+
     # -- deals: contact-role changes -----------------------------------------------
 
     def _roles(self, state: SalesforceCursor) -> Iterator[Page]:
@@ -320,20 +416,8 @@ class Puller:
         """
         start = state.mark(ROLE_OBJECT)
         if start.at is None:
-            soql = select(
-                ("Id", "SystemModstamp"),
-                ROLE_OBJECT,
-                order="SystemModstamp DESC, Id DESC",
-                limit=1,
-            )
-            top = next(iter(run_query(self.client, soql, what="query roles")), None)
-            stamp = (
-                parse_datetime(top.rows[0].get("SystemModstamp"))
-                if top and top.rows
-                else None
-            )
             # No role at all yet: every role made from now on is new.
-            state = state.with_mark(ROLE_OBJECT, ObjectMark(stamp or _EPOCH))
+            state = state.with_mark(ROLE_OBJECT, self._newest(ROLE_OBJECT))
             yield Page([], state.encode())
             return
         info = self.describer.describe("Opportunity")
@@ -363,6 +447,46 @@ class Puller:
             records = self._records(
                 "Opportunity", fields, [_complete(r, fields) for r in rows]
             )
+            yield Page(records, state.encode())
+
+    # -- persons: campaign-membership changes ----------------------------------
+
+    def _members(self, state: SalesforceCursor) -> Iterator[Page]:
+        """Persons whose campaign memberships changed since the members' watermark.
+
+        A membership is its own object: adding a person to a campaign, or a
+        response, leaves the person's stamp alone, so the changed rows (deleted
+        ones too, through queryAll) name the persons to read again.
+        """
+        start = state.mark(MEMBER_OBJECT)
+        tracker = MarkTracker(start)
+        soql = select(
+            ("Id", "LeadId", "ContactId", "SystemModstamp"),
+            MEMBER_OBJECT,
+            where=since_filter(start.at, start.after_id),
+            order="SystemModstamp, Id",
+        )
+        self._every_conversion = False
+        for batch in run_query(self.client, soql, what="query campaign members"):
+            touched: dict[str, list[str]] = {s: [] for s in self.sobjects}
+            for row in batch.rows:
+                stamp = parse_datetime(row.get("SystemModstamp"))
+                if not start.is_seen(str(row["Id"]), stamp):
+                    for sobject, ids in touched.items():
+                        person = row.get(member_key(sobject))
+                        if person:
+                            ids.append(str(person))
+                tracker.advance(str(row["Id"]), stamp)
+            state = state.with_mark(MEMBER_OBJECT, tracker.snapshot())
+            records: list[Record] = []
+            for sobject, ids in touched.items():
+                if not ids:
+                    continue
+                fields = self.fields(sobject, self.describer.describe(sobject))
+                rows = fetch_by_id(self.client, sobject, fields, ids)
+                records.extend(
+                    self._records(sobject, fields, [_complete(r, fields) for r in rows])
+                )
             yield Page(records, state.encode())
 
 

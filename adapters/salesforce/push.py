@@ -29,6 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from adapters.protocol import PushOutcome, PushResult, WriteOp
+from adapters.salesforce.campaigns import PERSON_FIELDS
 from adapters.salesforce.client import SalesforceClient, error_text
 from adapters.salesforce.describe import Describer, ObjectInfo
 from adapters.salesforce.links import DEAL_LINK_FIELDS
@@ -157,7 +158,7 @@ class Pusher:
         out: dict[str, Any] = {}
         siblings = self._sibling_fields(info.name)
         for name, value in op.fields.items():
-            if name in (TYPE_FIELD, "Id", *DEAL_LINK_FIELDS):
+            if name in (TYPE_FIELD, "Id", *DEAL_LINK_FIELDS, *PERSON_FIELDS):
                 continue
             spec = info.fields.get(name)
             if spec is None:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "CampaignSettings",
     "ClientCredentials",
     "DealSettings",
     "JwtBearer",
@@ -172,6 +173,28 @@ class DealSettings(BaseModel):
     )
 
 
+class CampaignSettings(BaseModel):
+    """Campaign influence read from Campaign and CampaignMember (§13).
+
+    Off by default: it costs about one request per 370 persons read (their
+    memberships) plus one per pull (membership changes), and the run-as user
+    needs read access to Campaign and CampaignMember.
+    """
+
+    model_config = _STRICT
+    enabled: bool = False
+    """Add ``CampaignName`` (and the other campaign fields) to persons and deals."""
+    responded_only: bool = True
+    """Count only memberships that responded (``HasResponded``, set by the
+    member status) as a person's campaign touches; False counts every
+    membership (being sent an invitation too)."""
+    pick: Literal["latest", "first"] = "latest"
+    """Which touch is the person's ``CampaignName``: the latest (the store keeps
+    the first it saw as first touch and the last before MQL), or the first
+    ever (for first-touch reports on people who had campaigns before the first
+    sync)."""
+
+
 class SalesforceSettings(BaseModel):
     """Connection and behaviour of the Salesforce adapter."""
 
@@ -209,6 +232,7 @@ class SalesforceSettings(BaseModel):
     """How long describe answers (fields, picklists) are reused."""
     persons: PersonSettings = PersonSettings()
     deals: DealSettings = DealSettings()
+    campaigns: CampaignSettings = CampaignSettings()
     limits: LimitSettings = LimitSettings()
 
     @field_validator("api_version")

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.salesforce.campaigns import DEAL_FIELDS, PERSON_FIELDS
 from adapters.salesforce.describe import Describer
 from adapters.salesforce.links import DEAL_LINK_FIELDS
 from adapters.salesforce.records import TYPE_FIELD
 
 __all__ = ["required_fields"]
 
-_SYNTHETIC = {TYPE_FIELD, *DEAL_LINK_FIELDS}
+_SYNTHETIC = {TYPE_FIELD, *DEAL_LINK_FIELDS, *DEAL_FIELDS}
 """Fields the adapter adds to records; Salesforce has none of these names."""
+_PERSON_SYNTHETIC = {*_SYNTHETIC, *PERSON_FIELDS}
+"""The same for persons (``CampaignId`` is Opportunity's own, not a Lead's)."""
 
 
 def _where(sobject: str) -> str:
@@ -57,7 +60,7 @@ def required_fields(
             lines.append(f"{label}: exists but is not an External ID: tick it")
         else:
             lines.append(f"{label}: exists")
-    for name in dict.fromkeys(f for f in person_fields if f not in _SYNTHETIC):
+    for name in dict.fromkeys(f for f in person_fields if f not in _PERSON_SYNTHETIC):
         having = [s for s in persons if describer.describe(s).has(name)]
         if having:
             lines.append(f"persons field {name}: exists on {', '.join(having)}")

@@ -67,7 +67,7 @@ SystemModstamp = { canonical = "updated_at", read = ["datetime"], sync = "never"
 """
 
 
-def _project(folder: Path, fake: FakeSalesforce) -> Path:
+def _project(folder: Path, fake: FakeSalesforce, *, sfa_extra: str = "") -> Path:
     mappings = folder / "mappings"
     mappings.mkdir()
     shutil.copy(ROOT / "mappings" / "matching.toml", mappings / "matching.toml")
@@ -77,7 +77,15 @@ def _project(folder: Path, fake: FakeSalesforce) -> Path:
     (mappings / "stages.toml").write_text(stages[:cut] + _SFA_STAGES, encoding="utf-8")
     fields = (FAKE_MAPPINGS / "fields.toml").read_text(encoding="utf-8")
     ma_part = fields[: fields.index("[sfa.persons]")]
-    (mappings / "fields.toml").write_text(ma_part + _SFA_FIELDS, encoding="utf-8")
+    sfa_fields = _SFA_FIELDS
+    if "[sfa.campaigns]" in sfa_extra:
+        sfa_fields = sfa_fields.replace(
+            "[sfa.deals]\n",
+            'CampaignName = { canonical = "campaign", sync = "never" }\n'
+            "\n[sfa.deals]\n",
+            1,
+        )
+    (mappings / "fields.toml").write_text(ma_part + sfa_fields, encoding="utf-8")
     (folder / "state").mkdir()
     config = folder / "config.toml"
     config.write_text(
@@ -100,6 +108,7 @@ page_size = 200
 [sfa.auth]
 client_id = "{fake.options.client_id}"
 client_secret = "{fake.options.client_secret}"
+{sfa_extra}
 
 [flows.handoff]
 sfa_key_field = "Connector_Id__c"
@@ -177,4 +186,46 @@ def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path)
     # Known as the contact's alias, not only matched by e-mail: a lead whose
     # contact sales gave another address still keeps its history.
     assert links[leads[target]["Id"]].alias_of == made.contact_id
+    app.close()
+
+
+def test_a_salesforce_leads_campaign_reaches_the_store(tmp_path: Path):
+    """With campaigns on, sales' own lead is stored with its responded campaign."""
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    config = _project(tmp_path, fake, sfa_extra="[sfa.campaigns]\nenabled = true\n")
+    app = WiredApp.open(config, wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    lead = fake.seed(
+        "Lead",
+        {"LastName": "営業", "Company": "直販", "Email": "own@example.jp"},
+    )
+    campaign = fake.seed("Campaign", {"Name": "秋の展示会"})
+    fake.seed(
+        "CampaignMember",
+        {
+            "CampaignId": campaign,
+            "LeadId": lead,
+            "LeadOrContactId": lead,
+            "Status": "Responded",
+            "HasResponded": True,
+            "FirstRespondedDate": "2026-05-01",
+        },
+    )
+    clock.advance(5)
+    # The SFA's people are read when the MA has someone to hand off.
+    seed_contacts(wired.hubspot, 1)
+    clock.advance(5)
+    run = app.run("handoff")
+    assert run.status == "ok", run.message
+    with app.store.read() as conn:
+        canonical = identity.resolve(conn, "sfa", "persons", lead)
+        row = conn.execute(
+            select(persons.c.campaign, persons.c.first_touch).where(
+                persons.c.canonical_id == canonical
+            )
+        ).one()
+    assert tuple(row) == ("秋の展示会", "秋の展示会")
     app.close()

@@ -105,8 +105,11 @@ class Options:
     validation_rules: tuple[ValidationRule, ...] = (NEGATIVE_AMOUNT,)
 
     # -- conversion (§3, §8) ------------------------------------------------------
+    conversion_moves_system_modstamp: bool = True
+    """Conversion moves the lead's SystemModstamp (the likeliest reading: it
+    changes the lead's fields; no source states it) [U]."""
     conversion_moves_last_modified: bool = False
-    """Conversion moves SystemModstamp; LastModifiedDate only if True [U]."""
+    """Conversion moves LastModifiedDate too only if True [U]."""
     conversion_adds_contact_role: bool = True
     """A primary OpportunityContactRole for the new contact [U]."""
     conversion_copies_custom_fields: bool = False

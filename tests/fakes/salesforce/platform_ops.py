@@ -5,7 +5,8 @@ They are SOAP/Apex operations, so tests trigger them as admin actions.
 Conversion creates (or reuses) an Account and a Contact and optionally an
 Opportunity, then marks the lead converted: ``Status`` a converted LeadStatus,
 ``IsConverted``, ``ConvertedDate`` and the three ``Converted*Id``. It moves the
-lead's SystemModstamp but, by default, not its LastModifiedDate (§3, [U]).
+lead's SystemModstamp but, by default, not its LastModifiedDate (§3, [U]; both
+are switches).
 Merge soft-deletes the losers with ``MasterRecordId`` set (queryAll shows them,
 §8) and moves their children to the master.
 """
@@ -159,6 +160,8 @@ def convert_lead(
     stamps = stamp(org, org.run_as_id, created=False)
     if not org.options.conversion_moves_last_modified:
         stamps = {"SystemModstamp": stamps["SystemModstamp"]}
+    if not org.options.conversion_moves_system_modstamp:
+        stamps.pop("SystemModstamp")
     org.store.set(lead, {**changes, **stamps})
     return Conversion(account.id, contact.id, opportunity.id if opportunity else None)
 

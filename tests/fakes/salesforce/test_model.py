@@ -90,6 +90,20 @@ def test_conversion_moves_system_modstamp_not_last_modified(clock: FakeClock) ->
     assert moved.record(other)["LastModifiedDate"] == "2026-05-01T01:01:00.000+0000"
 
 
+def test_a_conversion_that_leaves_system_modstamp_is_a_switch(
+    clock: FakeClock,
+) -> None:
+    """Whether conversion moves SystemModstamp is unconfirmed: an option [U]."""
+    fake = FakeSalesforce(clock=clock, conversion_moves_system_modstamp=False)
+    lead = fake.seed("Lead", LEAD)
+    clock.advance(3600)
+    fake.convert_lead(lead)
+    row = fake.record(lead)
+    assert row["IsConverted"] is True
+    assert row["SystemModstamp"] == "2026-05-01T00:00:00.000+0000"
+    assert row["LastModifiedDate"] == "2026-05-01T00:00:00.000+0000"
+
+
 def test_conversion_custom_fields_and_contact_role_are_switches() -> None:
     """Custom-field mapping and the new primary contact role are options [U]."""
     plain = FakeSalesforce()
@@ -309,3 +323,47 @@ def test_campaign_members_follow_member_statuses(
         "/sobjects/CampaignMember", json={"CampaignId": campaign, "LeadId": lead}
     )
     assert again.json()[0]["errorCode"] == "DUPLICATE_VALUE"
+
+
+def test_an_opportunity_names_its_primary_campaign(
+    fake: FakeSalesforce, api: httpx.Client
+) -> None:
+    """Opportunity.CampaignId is a Campaign lookup (§10 D45); others are refused."""
+    campaign = api.post("/sobjects/Campaign", json={"Name": "展示会"}).json()["id"]
+    opp = {"Name": "O", "StageName": "Prospecting", "CloseDate": "2026-01-01"}
+    made = api.post("/sobjects/Opportunity", json={**opp, "CampaignId": campaign})
+    assert made.status_code == 201, made.text
+    [row] = query(api, "SELECT CampaignId, Campaign.Name FROM Opportunity").json()[
+        "records"
+    ]
+    assert (row["CampaignId"], row["Campaign"]["Name"]) == (campaign, "展示会")
+    lead = fake.seed("Lead", LEAD)
+    wrong = api.post("/sobjects/Opportunity", json={**opp, "CampaignId": lead})
+    assert wrong.status_code == 400
+    assert wrong.json()[0]["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
+
+
+def test_campaign_members_are_queried_by_person_and_removals_show_in_query_all(
+    fake: FakeSalesforce, api: httpx.Client
+) -> None:
+    """Members are queryable by LeadId/ContactId; a deleted one is in queryAll (§13)."""
+    campaign = api.post("/sobjects/Campaign", json={"Name": "セミナー"}).json()["id"]
+    lead = fake.seed("Lead", LEAD)
+    member = api.post(
+        "/sobjects/CampaignMember",
+        json={"CampaignId": campaign, "LeadId": lead, "Status": "Responded"},
+    ).json()["id"]
+    soql = (
+        "SELECT Id, HasResponded, FirstRespondedDate FROM CampaignMember "  # noqa: S608 - test SOQL
+        f"WHERE LeadId IN ('{lead}') AND HasResponded = true"
+    )
+    [row] = query(api, soql).json()["records"]
+    assert (row["Id"], row["HasResponded"]) == (member, True)
+    assert api.delete(f"/sobjects/CampaignMember/{member}").status_code == 204
+    assert query(api, soql).json()["records"] == []
+    [gone] = query(
+        api,
+        f"SELECT Id, IsDeleted FROM CampaignMember WHERE Id = '{member}'",  # noqa: S608 - test SOQL
+        all_rows=True,
+    ).json()["records"]
+    assert gone["IsDeleted"] is True
