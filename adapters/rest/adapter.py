@@ -223,10 +223,9 @@ class RestAdapter:
                     continue
                 when = parsed.updated_at
                 last.append((when, parsed.id))
-                if (
-                    floor is not None
-                    and when is not None
-                    and (when < floor or seen.is_seen(parsed.id, when))
+                if when is not None and (
+                    (floor is not None and when < floor)
+                    or seen.is_seen(parsed.id, when)
                 ):
                     continue
                 records.append(parsed)
