@@ -280,6 +280,12 @@ class BatchSettings(BaseModel):
     """Merged into every record (e.g. ``attributes = { type = "Lead" }``)."""
     id_key: str = "id"
     """Key of the target id inside each record of a batch update."""
+    record_key: str | None = None
+    """Put each record's fields under this key, beside the id (kintone's PUT:
+    ``{"id": "7", "record": {...}}``); unset: fields and id side by side."""
+    match_key: str | None = None
+    """Batch upserts: send the match as ``{"<match_key>": {"field": "<match_field>",
+    "value": "..."}}`` beside the fields (kintone's ``updateKey``)."""
     results_path: str = "results"
     """Dotted path of the per-record results, in request order; empty: the body."""
     result_id_path: str = "id"
@@ -312,6 +318,9 @@ class WriteSettings(BaseModel):
     created_path: str | None = None
     """Upserts: a boolean in the response saying the record was created; without
     it, status 201 means created."""
+    created_value: str | None = None
+    """Upserts: the value at ``created_path`` that means created (kintone:
+    ``operation = "INSERT"``); unset: any truthy value."""
 
 
 class VocabularySettings(BaseModel):
