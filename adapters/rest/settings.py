@@ -283,6 +283,10 @@ class BatchSettings(BaseModel):
     record_key: str | None = None
     """Put each record's fields under this key, beside the id (kintone's PUT:
     ``{"id": "7", "record": {...}}``); unset: fields and id side by side."""
+    split_refused: bool = False
+    """A whole batch refused with a 4xx (kintone applies a batch all or nothing)
+    is resent in halves until each refused record stands alone, so the others
+    are written: about 2·log2(size) extra calls per refused record."""
     match_key: str | None = None
     """Batch upserts: send the match as ``{"<match_key>": {"field": "<match_field>",
     "value": "..."}}`` beside the fields (kintone's ``updateKey``)."""

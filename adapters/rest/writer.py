@@ -4,7 +4,7 @@ A record the SFA refuses (a record-level 4xx, or an error entry in a batch
 response) becomes a failed ``PushOutcome(kind="rejected")`` with the status and
 body, and the rest of the batch goes on. If a whole batch is refused with a 4xx and
 single-record calls are configured, the batch is resent one by one so only the bad
-record is dead-lettered.
+record is dead-lettered; without them, ``split_refused`` resends it in halves.
 """
 
 from __future__ import annotations
@@ -172,6 +172,11 @@ class RestWriter:
         except RecordRejectedError as exc:
             if getattr(self.spec, kind) is not None and len(ops) > 1:
                 return [self._one(kind, op) for op in ops]
+            if bulk.split_refused and len(ops) > 1:
+                half = len(ops) // 2
+                return self._send_batch(
+                    kind, bulk, ops[:half], records[:half]
+                ) + self._send_batch(kind, bulk, ops[half:], records[half:])
             return [_rejected(op, exc.status, exc.body, exc.message) for op in ops]
         data = _json_or_none(response)
         failures = self._failures(bulk, data, len(ops))
@@ -200,7 +205,7 @@ class RestWriter:
         found = get_path(result, self.spec.created_path or "created", False)
         if self.spec.created_value is not None:
             return str(found) == self.spec.created_value
-        return bool(found) and found is not MISSING
+        return bool(found)
 
     def _failures(self, bulk: BatchSettings, data: Any, size: int) -> dict[int, str]:
         if bulk.errors_path is None or data is None:

@@ -178,17 +178,22 @@ def test_push_creates_updates_and_upserts_in_batches_of_100(
     )
 
 
-def test_one_refused_record_fails_its_whole_batch(
+def test_a_refused_record_fails_alone_though_kintone_refuses_the_batch(
     fake: FakeKintone, adapter: RestAdapter
 ) -> None:
-    """All or nothing: every record of the refused batch gets kintone's body."""
-    ops = [
-        WriteOp("good", {"姓": "良"}),
-        WriteOp("bad", {"姓": "悪", "ステータス": "保留"}),
-    ]
+    """All 8 are refused at first; halving writes 7 and isolates the bad one."""
+    ops = [WriteOp(f"g{i}", {"姓": f"良{i}"}) for i in range(8)]
+    ops[5] = WriteOp("bad", {"姓": "悪", "ステータス": "保留"})
     result = adapter.push("persons", ops)
-    assert [o.ok for o in result.outcomes] == [False, False]
-    body = json.loads(result.outcomes[0].body or "{}")
+    assert [o.key for o in result.outcomes] == [op.key for op in ops]
+    assert [o.key for o in result.outcomes if not o.ok] == ["bad"]
+    body = json.loads(result.failed[0].body or "{}")
     assert body["code"] == "CB_VA01"
-    assert "records[1].ステータス.value" in body["errors"]
-    assert fake.stores[12].records == {}
+    assert body["errors"] == {
+        "records[0].ステータス.value": {"messages": ['"保留"は選択肢にありません。']}
+    }
+    assert len(fake.stores[12].records) == 7
+    posts = [s.status for s in fake.log if s.method == "POST"]
+    # 8 refused; 0-3 written, 4-7 refused; 4-5 refused: 4 written, 5 refused
+    # alone (its body names it records[0]); 6-7 written.
+    assert posts == [400, 200, 400, 400, 200, 400, 200]
