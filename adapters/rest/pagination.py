@@ -81,8 +81,9 @@ def fetch_pages(
 ) -> Iterator[RawPage]:
     """Yield every page of a listing, starting with ``params``.
 
-    ``rerender`` gives the next page's parameters for ``seek`` (required there)
-    and for ``offset`` when the offset sits in a template.
+    ``rerender`` gives the next page's parameters for ``seek`` (without it a
+    seek listing is read one page) and for ``offset`` when the offset sits in a
+    template.
 
     Raises:
         AdapterError: a response is not JSON, has no record list, or repeats the
@@ -109,7 +110,7 @@ def fetch_pages(
             return
         if style.style == "seek":
             if rerender is None:
-                raise AssertionError("seek pagination needs rerender")
+                return  # nothing to seek from: one page (vocabulary samples)
             offset += len(items)
             following = rerender(RawPage(number, items, where), offset)
             if following is None:
