@@ -16,13 +16,15 @@ import pytest
 from adapters.protocol import WriteOp
 from adapters.rest import RestAdapter
 from connector.config import load_settings
+from connector.mapping import load_mappings
 from connector.registry import build_adapter
 from tests.adapters.rest.conftest import ids, pull_all
 from tests.fakes.kintone import App, FakeKintone, FakeKintoneServer, Field
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "config.kintone.toml"
 TOKEN = "kintone-example-token"
-STATUSES = ("新規", "アポ獲得", "商談中", "受注", "失注")
+STATUSES = ("新規", "アポ取得", "商談化", "対象外")
+"""The lead statuses mappings/stages.toml knows for sfa.persons."""
 
 
 def lead_app() -> App:
@@ -146,7 +148,7 @@ def test_push_creates_updates_and_upserts_in_batches_of_100(
         WriteOp(f"k{i}", {"姓": f"新規{i}", "メールアドレス": f"n{i}@example.jp"})
         for i in range(150)
     ]
-    update = WriteOp("u", {"ステータス": "商談中"}, id="1")
+    update = WriteOp("u", {"ステータス": "商談化"}, id="1")
     upserts = [
         WriteOp(
             "x",
@@ -172,7 +174,7 @@ def test_push_creates_updates_and_upserts_in_batches_of_100(
     assert writes == [("POST", None), ("POST", None), ("PUT", None), ("PUT", True)]
     record = fake.stores[12].records[1]
     assert (record.values["ステータス"], record.values["姓"], record.revision) == (
-        "商談中",
+        "商談化",
         "既存",
         3,
     )
@@ -197,3 +199,42 @@ def test_a_refused_record_fails_alone_though_kintone_refuses_the_batch(
     # 8 refused; 0-3 written, 4-7 refused; 4-5 refused: 4 written, 5 refused
     # alone (its body names it records[0]); 6-7 written.
     assert posts == [400, 200, 400, 400, 200, 400, 200]
+
+
+def test_pulled_kintone_leads_map_through_the_shipped_mappings(
+    fake: FakeKintone, adapter: RestAdapter
+) -> None:
+    """Cells reach mappings/fields.toml as plain field codes, and back.
+
+    ``{"type", "value"}`` cells are unwrapped for the mapping; what it writes
+    back is wrapped again and passes kintone's write rules.
+    """
+    fake.seed(
+        12,
+        {
+            "姓": "中村",
+            "名": "真由美",
+            "メールアドレス": " MNakamura@Kaede-Sekkei.jp ",
+            "電話番号": "011-757-5391",
+            "ステータス": "アポ取得",
+            "スコア": "73",
+        },
+    )
+    mappings = load_mappings(EXAMPLE.parents[1] / "mappings")
+    [page] = list(adapter.pull("persons", None))
+    person = mappings.to_person(page.records[0])
+    assert (person.last_name, person.first_name) == ("中村", "真由美")
+    assert person.email == "mnakamura@kaede-sekkei.jp"
+    assert person.phone == "+81117575391"
+    assert person.stage == "sql"
+    assert person.score == 73.0
+    assert person.updated_at == page.records[0].updated_at is not None
+    native = mappings.to_native("sfa", "persons", person, current=None)
+    result = adapter.push("persons", [WriteOp("copy", native)])
+    assert result.outcomes[0].ok, result.outcomes[0].body
+    stored = fake.stores[12].records[int(result.outcomes[0].id or 0)].values
+    assert (stored["姓"], stored["ステータス"], stored["スコア"]) == (
+        "中村",
+        "アポ取得",
+        "73",
+    )
