@@ -37,10 +37,12 @@ from adapters.rest.cursor import (
     encode_rest_cursor,
     format_since,
     parse_timestamp,
+    since_text,
 )
-from adapters.rest.pagination import fetch_pages, records_at
+from adapters.rest.pagination import RawPage, fetch_pages, records_at
 from adapters.rest.paths import MISSING, flatten, get_path
 from adapters.rest.settings import EntitySettings, ErrorRule, ListSettings, RestSettings
+from adapters.rest.templates import ParamTemplates
 from adapters.rest.writer import RestWriter
 from connector.errors import AdapterError, ConfigError
 from connector.http import Action, Classifier, HttpClient, RateLimiter, RetryPolicy
@@ -173,9 +175,9 @@ class RestAdapter:
             None if full else cursor, where=f"{self.name}.{entity}"
         )
         floor = start.at
-        params = _base_params(listing, listing.page_size)
         if start.at is not None and listing.lookback_seconds:
             floor = start.at - timedelta(seconds=listing.lookback_seconds)
+        params = _base_params(listing, listing.page_size, since=floor)
         if floor is not None and listing.updated_since_param:
             params[listing.updated_since_param] = format_since(
                 floor,
@@ -183,9 +185,35 @@ class RestAdapter:
                 inclusive=listing.updated_since_inclusive,
             )
         progress = WatermarkTracker(start)
-        for raw in fetch_pages(self.http, listing, params):
+        seek = listing.pagination.style == "seek"
+        last: list[tuple[datetime | None, str]] = []
+        sent = [params]
+
+        def rerender(raw: RawPage, offset: int) -> dict[str, Any] | None:
+            if not seek:
+                following = _base_params(
+                    listing, listing.page_size, since=floor, offset=offset
+                )
+                return {**params, **following}
+            if len(raw.items) < listing.page_size or not last:
+                return None
+            when, record_id = last[-1]
+            following = _base_params(
+                listing, listing.page_size, since=when or floor, last_id=record_id
+            )
+            if following == sent[-1]:
+                raise _stuck(self.name, entity, listing.page_size)
+            sent.append(following)
+            return following
+
+        templated = seek or "offset" in ParamTemplates.of(listing.params).names
+        pages = fetch_pages(
+            self.http, listing, params, rerender=rerender if templated else None
+        )
+        for raw in pages:
             records: list[Record] = []
             errors: list[RowError] = []
+            seen = progress.snapshot() if seek else start
             for position, item in enumerate(raw.items, 1):
                 parsed = self._record(
                     entity, spec, item, f"{raw.url}#{raw.number}.{position}"
@@ -194,15 +222,16 @@ class RestAdapter:
                     errors.append(parsed)
                     continue
                 when = parsed.updated_at
-                if (
-                    floor is not None
-                    and when is not None
-                    and (when < floor or start.is_seen(parsed.id, when))
+                last.append((when, parsed.id))
+                if when is not None and (
+                    (floor is not None and when < floor)
+                    or seen.is_seen(parsed.id, when)
                 ):
                     continue
                 records.append(parsed)
                 progress.advance(parsed.id, when)
                 self._observe(parsed)
+            del last[:-1]
             page_cursor = (
                 encode_rest_cursor(progress.snapshot()) if listing.is_sorted else None
             )
@@ -340,10 +369,42 @@ class RestAdapter:
         return f"RestAdapter({self.name!r}, {self.settings.base_url!r})"
 
 
-def _base_params(listing: ListSettings, page_size: int) -> dict[str, Any]:
-    params: dict[str, Any] = dict(listing.params)
+def _base_params(
+    listing: ListSettings,
+    page_size: int,
+    *,
+    since: datetime | None = None,
+    last_id: str = "0",
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The listing's parameters, templates rendered (defaults: a first page)."""
+    text = since_text(
+        since,
+        fmt=listing.updated_since_format,
+        inclusive=listing.updated_since_inclusive,
+        strftime=listing.since_strftime,
+        zone=listing.since_timezone,
+    )
+    values = {
+        "since": text,
+        "last_id": last_id,
+        "limit": str(page_size),
+        "offset": str(offset),
+    }
+    params: dict[str, Any] = ParamTemplates.of(listing.params).render(values)
     if listing.page_size_param:
         params[listing.page_size_param] = page_size
     if listing.sort_param and listing.sort_value:
         params[listing.sort_param] = listing.sort_value
     return params
+
+
+def _stuck(system: str, entity: Entity, page_size: int) -> AdapterError:
+    return AdapterError(
+        f"{system}.{entity}: a full page of {page_size} records ends where it "
+        "began, so the next page would repeat it",
+        hint="more records share one update time than fit a page: add {last_id} "
+        'to the query template (e.g. \'更新日時 > "{since}" or (更新日時 = '
+        '"{since}" and $id > {last_id})\') or raise page_size',
+        context={"system": system, "entity": entity},
+    )

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.cursor import VersionedCursor, Watermark, decode_cursor
 from adapters.rest.settings import TimestampFormat
 
 __all__ = [
     "CURSOR_KIND",
+    "EPOCH",
     "decode_rest_cursor",
     "encode_rest_cursor",
     "format_since",
     "parse_timestamp",
+    "since_text",
 ]
 
 CURSOR_KIND = "rest"
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""``{since}`` before any cursor exists: a filter from here keeps every record."""
 
 _MS_THRESHOLD = 100_000_000_000  # epoch seconds reach this only in the year 5138
 
@@ -92,3 +97,27 @@ def format_since(when: datetime, fmt: TimestampFormat, *, inclusive: bool) -> st
         return str(millis if inclusive else millis - 1)
     start = when if inclusive else when - timedelta(seconds=1)
     return start.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def since_text(
+    when: datetime | None,
+    *,
+    fmt: TimestampFormat,
+    inclusive: bool,
+    strftime: str | None = None,
+    zone: str = "UTC",
+) -> str:
+    """``{since}``: ``when`` (or the epoch) as the API expects it.
+
+    Raises:
+        ValueError: ``zone`` is not an IANA time zone.
+    """
+    moment = EPOCH if when is None else when
+    if strftime is None:
+        return format_since(moment, fmt, inclusive=inclusive)
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"since_timezone {zone!r} is not a time zone") from None
+    start = format_since(moment, "epoch_s", inclusive=inclusive)
+    return datetime.fromtimestamp(int(start), tz).strftime(strftime)

@@ -4,12 +4,16 @@ Every style ends on the first of: no next page, an empty page, ``has_more`` fals
 or ``max_pages``. Counted styles (page, offset) trust neither a short page nor the
 page size asked for, since APIs cap it silently: they read until an empty page.
 Next-page links are resolved against the URL that returned them, so Salesforce's
-``/services/data/...`` paths work under any ``base_url``.
+``/services/data/...`` paths work under any ``base_url``. Templated parameters
+(:mod:`adapters.rest.templates`) are rendered again between pages by the caller's
+``rerender``: with ``{offset}`` for the offset style, and from the last record
+read for ``seek``, which ends on a page shorter than ``page_size`` (resuming from
+the cursor loses nothing if an API returned fewer than it was asked for).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +24,7 @@ from adapters.rest.settings import ListSettings
 from connector.errors import AdapterError
 from connector.http import HttpClient
 
-__all__ = ["RawPage", "fetch_pages", "records_at"]
+__all__ = ["RawPage", "Rerender", "fetch_pages", "records_at"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,10 @@ class RawPage:
     number: int
     items: list[Any]
     url: str
+
+
+Rerender = Callable[[RawPage, int], "dict[str, Any] | None"]
+"""Parameters for the page after ``RawPage`` (records read so far given); None ends."""
 
 
 def records_at(body: Any, path: str, *, system: str, url: str) -> list[Any]:
@@ -65,9 +73,17 @@ def _json(response: httpx.Response, system: str) -> Any:
 
 
 def fetch_pages(
-    http: HttpClient, spec: ListSettings, params: Mapping[str, Any]
+    http: HttpClient,
+    spec: ListSettings,
+    params: Mapping[str, Any],
+    *,
+    rerender: Rerender | None = None,
 ) -> Iterator[RawPage]:
     """Yield every page of a listing, starting with ``params``.
+
+    ``rerender`` gives the next page's parameters for ``seek`` (without it a
+    seek listing is read one page) and for ``offset`` when the offset sits in a
+    template.
 
     Raises:
         AdapterError: a response is not JSON, has no record list, or repeats the
@@ -92,6 +108,15 @@ def fetch_pages(
             return
         if style.style == "none":
             return
+        if style.style == "seek":
+            if rerender is None:
+                return  # nothing to seek from: one page (vocabulary samples)
+            offset += len(items)
+            following = rerender(RawPage(number, items, where), offset)
+            if following is None:
+                return
+            query = following
+            continue
         if style.style in ("page", "offset"):
             # A short page does not prove the end: many APIs cap the page size
             # below what we asked for, so only an empty page (or has_more) stops.
@@ -102,7 +127,13 @@ def fetch_pages(
                 if style.style == "page"
                 else {style.offset_param: offset}
             )
-            query = {**params, **counter}
+            query = (
+                rerender(RawPage(number, items, where), offset)
+                if rerender is not None and style.style == "offset"
+                else None
+            )
+            if query is None:
+                query = {**params, **counter}
             continue
         token = _next_token(response, body, spec)
         if not token:

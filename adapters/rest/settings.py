@@ -10,9 +10,11 @@ naming the key instead of a silently ignored setting.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from adapters.rest.templates import ParamTemplates
 from connector.http import Action
 
 __all__ = [
@@ -147,12 +149,14 @@ class PaginationSettings(BaseModel):
     """How to get from one page to the next."""
 
     model_config = _STRICT
-    style: Literal["none", "cursor", "next_url", "page", "offset", "link_header"] = (
-        "none"
-    )
+    style: Literal[
+        "none", "cursor", "next_url", "page", "offset", "link_header", "seek"
+    ] = "none"
     """``cursor``: a token from the body goes into ``cursor_param``; ``next_url``: the
     body holds the next page's URL; ``page``/``offset``: counted pages;
-    ``link_header``: RFC 8288 ``Link: <...>; rel="next"``."""
+    ``link_header``: RFC 8288 ``Link: <...>; rel="next"``; ``seek``: the templated
+    ``params`` are rendered again from the newest record read (kintone), until a
+    page shorter than ``page_size``."""
     cursor_param: str = "cursor"
     next_cursor_path: str | None = None
     next_url_path: str | None = None
@@ -179,7 +183,13 @@ class ListSettings(BaseModel):
     model_config = _STRICT
     path: str
     params: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    """Fixed query parameters (field lists, filters)."""
+    """Query parameters (field lists, filters). Text may hold the placeholders
+    ``{since}``, ``{last_id}``, ``{limit}`` and ``{offset}`` (see
+    :mod:`adapters.rest.templates`); ``{{``/``}}`` are literal braces."""
+    since_strftime: str | None = None
+    """Format ``{since}`` with this ``strftime`` pattern in ``since_timezone``
+    (``%Y-%m-%dT%H:%M:%S%z``); unset: as ``updated_since_format`` says."""
+    since_timezone: str = "UTC"
     updated_since_param: str | None = None
     """Without it every pull reads everything and filters by the cursor itself."""
     updated_since_format: TimestampFormat = "iso8601"
@@ -205,9 +215,40 @@ class ListSettings(BaseModel):
             raise ValueError("set both sort_param and sort_value, or neither")
         return self
 
+    @model_validator(mode="after")
+    def _templates(self) -> ListSettings:
+        names = ParamTemplates.of(self.params).names
+        seek = self.pagination.style == "seek"
+        if seek and "since" not in names:
+            raise ValueError(
+                "pagination style 'seek' needs a params template with {since}, "
+                "e.g. query = '更新日時 > \"{since}\" order by 更新日時 asc'"
+            )
+        if seek and self.sorted_by_updated is False:
+            raise ValueError(
+                "pagination style 'seek' reads oldest-updated first; "
+                "remove sorted_by_updated = false"
+            )
+        if "offset" in names and self.pagination.style != "offset":
+            raise ValueError(
+                "params use {offset}: set pagination style = 'offset' (or use "
+                "style = 'seek' with {since} and {last_id} instead)"
+            )
+        if self.since_strftime is not None:
+            try:
+                ZoneInfo(self.since_timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"since_timezone {self.since_timezone!r} is not an IANA time "
+                    "zone; use e.g. 'Asia/Tokyo' or 'UTC'"
+                ) from None
+        return self
+
     @property
     def is_sorted(self) -> bool:
         """Whether the cursor may advance after every page."""
+        if self.pagination.style == "seek":
+            return True
         if self.sorted_by_updated is not None:
             return self.sorted_by_updated
         return self.sort_param is not None
@@ -239,6 +280,16 @@ class BatchSettings(BaseModel):
     """Merged into every record (e.g. ``attributes = { type = "Lead" }``)."""
     id_key: str = "id"
     """Key of the target id inside each record of a batch update."""
+    record_key: str | None = None
+    """Put each record's fields under this key, beside the id (kintone's PUT:
+    ``{"id": "7", "record": {...}}``); unset: fields and id side by side."""
+    split_refused: bool = False
+    """A whole batch refused with a 4xx (kintone applies a batch all or nothing)
+    is resent in halves until each refused record stands alone, so the others
+    are written: about 2·log2(size) extra calls per refused record."""
+    match_key: str | None = None
+    """Batch upserts: send the match as ``{"<match_key>": {"field": "<match_field>",
+    "value": "..."}}`` beside the fields (kintone's ``updateKey``)."""
     results_path: str = "results"
     """Dotted path of the per-record results, in request order; empty: the body."""
     result_id_path: str = "id"
@@ -271,6 +322,9 @@ class WriteSettings(BaseModel):
     created_path: str | None = None
     """Upserts: a boolean in the response saying the record was created; without
     it, status 201 means created."""
+    created_value: str | None = None
+    """Upserts: the value at ``created_path`` that means created (kintone:
+    ``operation = "INSERT"``); unset: any truthy value."""
 
 
 class VocabularySettings(BaseModel):

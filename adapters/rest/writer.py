@@ -4,7 +4,7 @@ A record the SFA refuses (a record-level 4xx, or an error entry in a batch
 response) becomes a failed ``PushOutcome(kind="rejected")`` with the status and
 body, and the rest of the batch goes on. If a whole batch is refused with a 4xx and
 single-record calls are configured, the batch is resent one by one so only the bad
-record is dead-lettered.
+record is dead-lettered; without them, ``split_refused`` resends it in halves.
 """
 
 from __future__ import annotations
@@ -125,7 +125,10 @@ class RestWriter:
 
     def _created(self, response: httpx.Response, data: Any) -> bool:
         if self.spec.created_path and data is not None:
-            return bool(get_path(data, self.spec.created_path, False))
+            found = get_path(data, self.spec.created_path, False)
+            if self.spec.created_value is not None:
+                return str(found) == self.spec.created_value
+            return bool(found)
         return response.status_code == 201
 
     def _many(
@@ -139,9 +142,13 @@ class RestWriter:
             if isinstance(fields, PushOutcome):
                 early[position] = fields
                 continue
-            record = {**jsonable(bulk.record_extra), **fields}
+            nested = {bulk.record_key: fields} if bulk.record_key else fields
+            record = {**jsonable(bulk.record_extra), **nested}
             if kind == "update":
                 record[bulk.id_key] = op.id
+            if kind == "upsert" and bulk.match_key and op.match_field:
+                value = jsonable(op.fields.get(op.match_field))
+                record[bulk.match_key] = {"field": op.match_field, "value": value}
             records.append(record)
             prepared.append(op)
         sent = self._send_batch(kind, bulk, prepared, records) if prepared else []
@@ -165,6 +172,11 @@ class RestWriter:
         except RecordRejectedError as exc:
             if getattr(self.spec, kind) is not None and len(ops) > 1:
                 return [self._one(kind, op) for op in ops]
+            if bulk.split_refused and len(ops) > 1:
+                half = len(ops) // 2
+                return self._send_batch(
+                    kind, bulk, ops[:half], records[:half]
+                ) + self._send_batch(kind, bulk, ops[half:], records[half:])
             return [_rejected(op, exc.status, exc.body, exc.message) for op in ops]
         data = _json_or_none(response)
         failures = self._failures(bulk, data, len(ops))
@@ -183,11 +195,17 @@ class RestWriter:
             found = get_path(result, bulk.result_id_path, None) if result else None
             record_id = str(found) if found not in (None, MISSING) else op.id
             created = kind == "create" or (
-                kind == "upsert"
-                and bool(get_path(result, self.spec.created_path or "created", False))
+                kind == "upsert" and self._created_in(result)
             )
             outcomes.append(PushOutcome(op.key, ok=True, id=record_id, created=created))
         return outcomes
+
+    def _created_in(self, result: Any) -> bool:
+        """Whether a batch upsert's result says the record was inserted."""
+        found = get_path(result, self.spec.created_path or "created", False)
+        if self.spec.created_value is not None:
+            return str(found) == self.spec.created_value
+        return bool(found)
 
     def _failures(self, bulk: BatchSettings, data: Any, size: int) -> dict[int, str]:
         if bulk.errors_path is None or data is None:

@@ -19,8 +19,11 @@ from adapters.hubspot import HubSpotAdapter, HubSpotSettings
 from adapters.protocol import Entity
 from adapters.rest import RestAdapter, RestSettings
 from adapters.salesforce import SalesforceAdapter, SalesforceSettings
+from connector.config import SystemSettings, load_settings
+from connector.registry import build_adapter
 from tests.adapters.rest.conftest import settings_for
 from tests.fakes.hubspot import FakeClock, FakeHubSpot
+from tests.fakes.kintone import App, FakeKintone, FakeKintoneServer, Field
 from tests.fakes.salesforce import FakeSalesforce
 from tests.fakes.sfa import STAGES, FakeSfa
 from tests.fakes.thirdparty_sfa import ThirdPartySfa
@@ -30,6 +33,7 @@ __all__ = [
     "AcmeSfaTarget",
     "CsvTarget",
     "HubSpotTarget",
+    "KintoneTarget",
     "RestTarget",
     "SalesforceTarget",
 ]
@@ -511,11 +515,104 @@ class SalesforceTarget:
         self.adapter.close()
 
 
+class KintoneTarget:
+    """examples/config.kintone.toml as shipped, on the kintone fake over loopback.
+
+    Only the base URL and the token differ from the file. Leads are seeded two
+    to a second, so pages end inside seconds that several records share.
+    """
+
+    entity: Entity = "persons"
+    page_size = 500
+    batch_cap = 100
+    match_field = "メールアドレス"
+    stage_field = "ステータス"
+    stage_values = frozenset({"新規", "アポ獲得"})
+
+    EXAMPLE = Path(__file__).parents[2] / "examples" / "config.kintone.toml"
+    TOKEN = "contract-kintone-token"
+    APP = 12
+
+    def __init__(self, folder: Path) -> None:
+        del folder
+        self.fake = FakeKintone()
+        statuses = ("新規", "アポ獲得", "商談中", "受注", "失注")
+        fields = {
+            "姓": Field("SINGLE_LINE_TEXT", required=True),
+            "会社名": Field("SINGLE_LINE_TEXT"),
+            "メールアドレス": Field("SINGLE_LINE_TEXT", unique=True),
+            "ステータス": Field("DROP_DOWN", options=statuses),
+        }
+        self.fake.add_app(App(self.APP, fields, tokens={self.TOKEN}))
+        deals = {"商談名": Field("SINGLE_LINE_TEXT")}
+        self.fake.add_app(App(self.APP + 1, deals, tokens={self.TOKEN}))
+        self.server = FakeKintoneServer(self.fake).__enter__()
+        self.adapter = self._build(self.TOKEN)
+        self._count = 0
+
+    def _build(self, token: str) -> RestAdapter:
+        settings, base = load_settings(self.EXAMPLE)
+        options = dict(settings.sfa.options)
+        options["base_url"] = self.server.url
+        options["auth"] = {**options["auth"], "value": token}
+        options["retry"] = {"attempts": 2, "backoff_base": 0.01, "jitter": 0}
+        section = SystemSettings(adapter="rest", **options)
+        adapter = build_adapter("sfa", section, base_dir=base)
+        assert isinstance(adapter, RestAdapter)
+        return adapter
+
+    def add(self, count: int) -> list[str]:
+        ids = []
+        for _ in range(count):
+            self._count += 1
+            n = self._count
+            row = {
+                "姓": f"姓{n}",
+                "メールアドレス": f"p{n}@example.jp",
+                "ステータス": sorted(self.stage_values)[n % 2],
+            }
+            ids.append(str(self.fake.seed(self.APP, row)[0].id))
+            self.fake.advance(0.5)
+        return ids
+
+    def touch(self, record_id: str) -> None:
+        self.fake.advance(1)
+        self.fake.touch(self.APP, int(record_id), 会社名="変更")
+
+    def delete(self, record_id: str) -> None:
+        raise AssertionError("kintone reports no deletes")
+
+    def merge(self, keep: str, gone: str) -> str:
+        raise AssertionError("kintone has no merges")
+
+    def settle(self) -> None:
+        self.fake.advance(1)
+
+    def person(self, n: int) -> dict[str, Any]:
+        return {"姓": f"新規{n}", "メールアドレス": f"new{n}@example.jp"}
+
+    def invalid_person(self) -> dict[str, Any]:
+        return {"姓": "不正", "ステータス": "存在しない"}
+
+    def stored(self, record_id: str) -> Mapping[str, Any] | None:
+        record = self.fake.stores[self.APP].records.get(int(record_id))
+        return None if record is None else record.values
+
+    def break_access(self) -> None:
+        self.adapter.close()
+        self.adapter = self._build("revoked-token")
+
+    def close(self) -> None:
+        self.adapter.close()
+        self.server.__exit__(None, None, None)
+
+
 TARGETS: dict[str, Callable[[Path], Any]] = {
     "csv": CsvTarget,
     "rest": RestTarget,
     "rest-acmesfa": AcmeSfaTarget,
     "hubspot": HubSpotTarget,
     "salesforce": SalesforceTarget,
+    "rest-kintone": KintoneTarget,
 }
 """Adapter name -> builder of its target from a scratch folder. Add one line here."""
