@@ -75,21 +75,26 @@ class Frequencies:
     the record pairs agreeing on a value (Σ c(c-1)/2), which is the exact level's
     ``u`` without sampling, and the records sharing a value with another (Σ c
     over c > 1), from which the average agreed value's count follows.
+
+    A value's count and class share one int (``count << 1 | class``; classes
+    are 0 and 1), so a million distinct addresses cost one dict entry each.
     """
 
     size: int = len(FIELDS)
     records: int = 0
-    counts: list[Counter[str]] = field(default_factory=list)
-    class_of: list[dict[str, int]] = field(default_factory=list)
+    counts: list[dict[str, int]] = field(default_factory=list)
     agreeing: list[Counter[int]] = field(default_factory=list)
     sharing: list[Counter[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # One slot per counted field: the built-in ones, then the declared ones.
-        self.counts = self.counts or [Counter() for _ in range(self.size)]
-        self.class_of = self.class_of or [{} for _ in range(self.size)]
+        self.counts = self.counts or [{} for _ in range(self.size)]
         self.agreeing = self.agreeing or [Counter() for _ in range(self.size)]
         self.sharing = self.sharing or [Counter() for _ in range(self.size)]
+
+    def count(self, index: int, value: str) -> int:
+        """Records carrying ``value`` in counted field ``index``."""
+        return self.counts[index].get(value, 0) >> 1
 
     def add(self, keys: Keys, sign: int = 1) -> None:
         """Count one record's values (``sign=-1`` to forget them)."""
@@ -99,7 +104,7 @@ class Frequencies:
                 continue
             kind, value = found
             counts = self.counts[index]
-            before = counts[value]
+            before = counts.get(value, 0) >> 1
             after = before + sign
             pairs_after, pairs_before = after * (after - 1), before * (before - 1)
             self.agreeing[index][kind] += (pairs_after - pairs_before) // 2
@@ -107,11 +112,9 @@ class Frequencies:
                 before if before > 1 else 0
             )
             if after:
-                counts[value] = after
-                self.class_of[index][value] = kind
+                counts[value] = after << 1 | kind
             else:
                 del counts[value]
-                self.class_of[index].pop(value, None)
 
     def exact_u(self, index: int, kind: int) -> float:
         """P(two random records agree on a value of this field and class)."""
@@ -124,9 +127,11 @@ class Frequencies:
         ``extra`` counts records carrying the value beyond the counts (a lead
         being matched that is not indexed yet).
         """
-        count = self.counts[index].get(value, 0) + extra
-        kind = self.class_of[index].get(value)
-        if count < 2 or kind is None:
+        stored = self.counts[index].get(value)
+        if stored is None:
+            return 0.0
+        count, kind = (stored >> 1) + extra, stored & 1
+        if count < 2:
             return 0.0
         sharing = self.sharing[index][kind]
         if sharing <= 0:

@@ -92,12 +92,16 @@ def _canonical(keys: Keys) -> tuple[str, str, str, str]:
 
 @dataclass(slots=True)
 class _Candidates:
-    """Every candidate pair once, as flat arrays, and the patterns' counts."""
+    """Every candidate pair once, and the patterns' counts.
 
-    lefts: array[int] = field(default_factory=lambda: array("i"))
-    rights: array[int] = field(default_factory=lambda: array("i"))
-    patterns: array[int] = field(default_factory=lambda: array("i"))
-    shifts: array[float] = field(default_factory=lambda: array("d"))
+    ``codes`` are ``low * n + high``, sorted; ``patterns`` and ``shifts`` (the
+    pair's pattern id and term-frequency bits) are parallel to them, allocated
+    once at their final size. Empty when only the counts were asked for.
+    """
+
+    codes: Any = None
+    patterns: Any = None
+    shifts: Any = None
     ids: dict[Pattern, int] = field(default_factory=dict)
     counts: Counter[Pattern] = field(default_factory=Counter)
 
@@ -145,19 +149,26 @@ def _candidates(
     kinds = _kinds(rules)
     comparisons = comparisons_for(rules.model_fields)
     codes = _pair_codes(keys, rules)
+    if keep_pairs:
+        found.codes = codes
+        found.patterns = numpy.empty(len(codes), dtype=numpy.int32)
+        found.shifts = numpy.empty(len(codes), dtype=numpy.float64)
+    ids, counts = found.ids, found.counts
     for start in range(0, len(codes), _CHUNK):
-        for code in codes[start : start + _CHUNK].tolist():
+        chunk = codes[start : start + _CHUNK].tolist()
+        patterns: list[int] = []
+        shifts: list[float] = []
+        for code in chunk:
             low, high = divmod(code, total)
             pattern, values = compare_all(keys[low], keys[high], kinds)
-            found.counts[pattern] += 1
+            counts[pattern] += 1
             if not keep_pairs:
                 continue
-            found.lefts.append(low)
-            found.rights.append(high)
-            found.patterns.append(found.ids.setdefault(pattern, len(found.ids)))
-            found.shifts.append(
-                frequency_bits(pattern, values, frequencies, 0, comparisons)
-            )
+            patterns.append(ids.setdefault(pattern, len(ids)))
+            shifts.append(frequency_bits(pattern, values, frequencies, 0, comparisons))
+        if keep_pairs:
+            found.patterns[start : start + len(chunk)] = patterns
+            found.shifts[start : start + len(chunk)] = shifts
     return found
 
 
@@ -205,12 +216,21 @@ def model_links(keys: Sequence[Keys], rules: MatchRules) -> ModelRun:
         by_id[pattern_id] = model.bits(pattern)
     threshold = rules.model_threshold
     links: list[tuple[int, int, str, float]] = []
-    pairs = zip(found.lefts, found.rights, found.patterns, found.shifts, strict=True)
-    for left, right, pattern_id, shift in pairs:
-        chance = probability(by_id[pattern_id] + shift)
-        if chance >= threshold:
-            links.append((left, right, "model", chance))
-    return ModelRun(model, frequencies, links, len(found.lefts))
+    total = len(keys)
+    for start in range(0, len(found.codes), _CHUNK):
+        end = start + _CHUNK
+        pairs = zip(
+            found.codes[start:end].tolist(),
+            found.patterns[start:end].tolist(),
+            found.shifts[start:end].tolist(),
+            strict=True,
+        )
+        for code, pattern_id, shift in pairs:
+            chance = probability(by_id[pattern_id] + shift)
+            if chance >= threshold:
+                left, right = divmod(code, total)
+                links.append((left, right, "model", chance))
+    return ModelRun(model, frequencies, links, len(found.codes))
 
 
 def model_cluster(
