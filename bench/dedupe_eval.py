@@ -89,6 +89,7 @@ def run_job(spec: dict[str, Any]) -> dict[str, Any]:
         "n": len(data.people),
         "load_cpu_s": time.process_time() - cpu,
         "load_wall_s": time.perf_counter() - wall,
+        "load_rss_mb": _rss_mb(),
         "meta": data.meta,
         "rules_file": spec["rules"],
     }

@@ -10,7 +10,8 @@ from typing import Any
 
 BATCH_HEADER = (
     "| source | n | method | precision | recall | F1 | predicted pairs | CPU s "
-    "| peak RSS MB |\n|---|---:|---|---:|---:|---:|---:|---:|---:|"
+    "| peak RSS MB | RSS after loading MB |\n"
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 )
 INCREMENTAL_HEADER = (
     "| source | index size | queries | with a twin | returned | wrong | wrong rate "
@@ -41,10 +42,12 @@ def batch_row(r: dict[str, Any]) -> str:
     """One table row of a (source, size, method) job."""
     head = f"| {r['source']} | {_n(r)} | {r['method']} "
     if note(r):
-        return head + "| – | – | – | – | – | – |"
+        return head + "| – | – | – | – | – | – | – |"
+    loaded = r.get("load_rss_mb")
     return head + (
         f"| {_rate(r['precision'])} | {_rate(r['recall'])} | {_rate(r['f1'])} "
-        f"| {r['predicted_pairs']:,} | {r['cpu_s']:.1f} | {r['rss_mb']:.0f} |"
+        f"| {r['predicted_pairs']:,} | {r['cpu_s']:.1f} | {r['rss_mb']:.0f} "
+        f"| {'–' if loaded is None else f'{loaded:.0f}'} |"
     )
 
 
