@@ -8,7 +8,9 @@
 - **Conversions** (§8): a converted Lead keeps ``ConvertedContactId`` /
   ``ConvertedOpportunityId`` among its fields, and the Contact it became lists
   the lead's id in ``merged_ids``, so the identity map treats the lead as an
-  alias of the contact.
+  alias of the contact. A contact merged into another takes those leads
+  along: the master lists them too (their ``ConvertedContactId`` keeps naming
+  the loser).
 - **Deal to person** (§13): an Opportunity carries ``PrimaryContactId`` (its
   primary OpportunityContactRole, else its first), ``ContactIds`` (every role's
   contact), ``ConvertedLeadId`` (the lead converted into it) and ``PersonId``

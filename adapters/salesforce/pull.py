@@ -295,9 +295,13 @@ class Puller:
         out = []
         for row in kept:
             record_id = str(row["Id"])
+            merged = self._merged.get(record_id, [])
+            # A merged-away contact takes its converted leads along: their
+            # ConvertedContactId still names the loser, never the master.
             aliases = (
-                *self._merged.get(record_id, ()),
+                *merged,
                 *self._aliases.get(record_id, ()),
+                *(lead for loser in merged for lead in self._aliases.get(loser, ())),
             )
             out.append(
                 to_record(
