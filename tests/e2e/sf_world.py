@@ -119,6 +119,28 @@ class SalesforceWorld(Marketing):
         """Every live Lead."""
         return self.records("Lead")
 
+    def own_records(self) -> dict[str, set[str]]:
+        """HubSpot contact -> the ids its lead has in Salesforce (lead, contact).
+
+        A converted lead lives on as its contact; either id names the person.
+        """
+        own: dict[str, set[str]] = {}
+        for lead in self.leads():
+            if key := lead.get("Connector_Id__c"):
+                ids = own.setdefault(str(key), set())
+                ids.add(lead["Id"])
+                if lead.get("ConvertedContactId"):
+                    ids.add(lead["ConvertedContactId"])
+        return own
+
+    def linked(self) -> list[str]:
+        """Contacts whose ``sfa_lead_id`` names their own Salesforce record."""
+        own = self.own_records()
+        contacts = self.contacts()
+        return sorted(
+            c for c, ids in own.items() if contacts.get(c, {}).get("sfa_lead_id") in ids
+        )
+
     def api_writes(self) -> int:
         """API requests that wrote to the org since the log was cleared."""
         rows = self.org("GET", "requests")["requests"]
@@ -139,6 +161,11 @@ class SalesforceWorld(Marketing):
         """Convert a lead in the UI: Account, Contact and Opportunity."""
         made: dict[str, str | None] = self.org("POST", "convert", {"lead_id": lead_id})
         return made
+
+    def convert_of(self, lead_id: str) -> str | None:
+        """The contact a lead was converted into, if it was."""
+        lead = next(r for r in self.records("Lead", deleted=True) if r["Id"] == lead_id)
+        return lead.get("ConvertedContactId")
 
     def edit(self, record_id: str, fields: dict[str, Any]) -> None:
         """A user edits one record in the UI."""
@@ -214,10 +241,10 @@ class SalesforceWorld(Marketing):
             )
             for lead in self.leads()
         )
-        lead_ids = {lead["Id"] for lead in self.leads()}
+        linked = set(self.linked())
         contacts = {
             props.get("email"): (
-                props.get("sfa_lead_id") in lead_ids,
+                contact in linked,
                 props.get("outcome"),
                 props.get("amount_won"),
                 props.get("loss_reason"),
@@ -225,7 +252,7 @@ class SalesforceWorld(Marketing):
                 props.get("canonical_stage"),
                 props.get("lifecyclestage"),
             )
-            for props in self.contacts().values()
+            for contact, props in self.contacts().items()
         }
         deals = sorted(
             (

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.sf_world import SalesforceWorld, salesforce_world
+from tests.e2e.world import Expected
 
 pytestmark = pytest.mark.slow
 
@@ -61,9 +62,7 @@ def test_outcomes_reach_hubspot_and_a_second_round_writes_nothing(
         done = w.work_leads()
         w.cli_until_ok("sync", "handoff")
         w.cli_until_ok("sync", "outcomes")
-        contacts = w.contacts()
-        lead_ids = {lead["Id"] for lead in w.leads()}
-        linked = [c for c in qualified if contacts[c].get("sfa_lead_id") in lead_ids]
+        linked = w.linked()
         wrong = w.outcome_mismatches()
         w.clear_logs()
         assert w.cli("sync", "handoff").returncode == 0
@@ -84,3 +83,107 @@ def test_outcomes_reach_hubspot_and_a_second_round_writes_nothing(
         assert wrong == []
         assert linked == qualified
         assert writes == (0, 0)
+
+
+def test_merges_in_salesforce_keep_each_outcome_on_its_contact(tmp_path: Path) -> None:
+    """A lead merged into a hand-typed twin, a contact merged into an older one.
+
+    Only the merge ties the survivors to marketing's contacts (their e-mail
+    addresses differ and neither carries ``Connector_Id__c``); queryAll shows
+    the losers with ``MasterRecordId``. The survivors' outcomes still reach the
+    right contacts, and a later change in HubSpot makes no second lead.
+    """
+    with salesforce_world(tmp_path) as w:
+        seeded = _hand_off(w, 20)
+        first, second = _qualified(seeded)[:2]
+        lead = {str(r["Connector_Id__c"]): r for r in w.leads()}
+        # 1. Sales typed the person in again, with a private address, and keeps
+        #    that record: the connector's lead is merged into it, then won.
+        twin = w.org(
+            "POST",
+            "seed",
+            {
+                "sobject": "Lead",
+                "rows": [
+                    {
+                        "LastName": seeded[first]["lastname"],
+                        "Company": seeded[first]["company"],
+                        "Email": "typed.by.sales@example.jp",
+                        "Status": "Working - Contacted",
+                    }
+                ],
+            },
+        )["ids"][0]
+        w.org("POST", "merge", {"master_id": twin, "loser_ids": [lead[first]["Id"]]})
+        opp = w.convert(twin)["opportunity_id"]
+        assert opp is not None
+        w.edit(opp, {"StageName": "Closed Won", "Amount": 4_200_000})
+        w.expected[first] = Expected("won", amount_won="4200000")
+        # 2. The second lead is converted; its contact is then merged into an
+        #    older contact of the same account, which keeps the opportunity.
+        made = w.convert(lead[second]["Id"])
+        older = w.org(
+            "POST",
+            "seed",
+            {
+                "sobject": "Contact",
+                "rows": [
+                    {
+                        "LastName": seeded[second]["lastname"],
+                        "Email": "old.address@example.jp",
+                        "AccountId": made["account_id"],
+                    }
+                ],
+            },
+        )["ids"][0]
+        w.org("POST", "merge", {"master_id": older, "loser_ids": [made["contact_id"]]})
+        assert made["opportunity_id"] is not None
+        w.edit(
+            made["opportunity_id"],
+            {"StageName": "Closed Lost", "Loss_Reason__c": "予算不足"},
+        )
+        w.expected[second] = Expected("lost", loss_reason="予算不足")
+        losers = {
+            r["Id"]: r["MasterRecordId"]
+            for sobject in ("Lead", "Contact")
+            for r in w.records(sobject, deleted=True)
+            if r["IsDeleted"]
+        }
+        assert losers == {lead[first]["Id"]: twin, made["contact_id"]: older}
+        w.cli_until_ok("sync", "handoff")
+        w.cli_until_ok("sync", "outcomes")
+        wrong = w.outcome_mismatches()
+        # Marketing changes both people: the handoff must update the survivors,
+        # not upsert new leads for the merged-away one.
+        w.hubspot(
+            "POST",
+            "/__admin/contacts/bulk-edit",
+            {
+                "ids": [first, second],
+                "properties": {"hs_analytics_num_page_views": "15"},
+            },
+        )
+        w.cli_until_ok("sync", "handoff")
+        w.cli_until_ok("sync", "outcomes")
+        wrong_after = w.outcome_mismatches()
+        keys = [str(r["Connector_Id__c"]) for r in w.leads() if r["Connector_Id__c"]]
+        contacts = w.contacts()
+        _report(
+            "merges",
+            losers=len(losers),
+            outcomes=f"{len(w.expected) - len(wrong)} of {len(w.expected)}",
+            outcomes_after_edit=f"{len(w.expected) - len(wrong_after)}"
+            f" of {len(w.expected)}",
+            live_leads=len(w.leads()),
+            duplicate_keys=len(keys) - len(set(keys)),
+            hubspot_contacts=len(contacts),
+            links={c: contacts[c].get("sfa_lead_id") for c in (first, second)},
+        )
+        assert wrong == []
+        assert wrong_after == []
+        assert len(keys) == len(set(keys))
+        assert first not in keys  # its lead was merged away; no new one was made
+        assert len(w.leads()) == len(_qualified(seeded))  # - LA + the twin
+        assert len(contacts) == len(seeded)
+        assert contacts[first].get("sfa_lead_id") in (twin, w.convert_of(twin))
+        assert contacts[second].get("sfa_lead_id") in (lead[second]["Id"], older)
