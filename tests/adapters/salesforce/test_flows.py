@@ -236,3 +236,43 @@ def _hubspot_writes(wired: Wired) -> int:
         and not entry.path.endswith("/search")
         and "/batch/read" not in entry.path
     )
+
+
+def test_the_outcome_of_a_merge_survivor_reaches_its_contact_without_a_handoff(
+    tmp_path: Path,
+):
+    """Sales merged our lead into a twin it typed in, then won the twin.
+
+    The twin shares neither e-mail nor Connector_Id__c with marketing's
+    contact: only the merge (``merged_ids``) ties them. The handoff records
+    merges only when it next reads the SFA, and the outcomes run that comes
+    first moves its cursor past the twin, so it must follow the merge itself.
+    """
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    app = WiredApp.open(_project(tmp_path, fake), wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    emails = seed_contacts(wired.hubspot, 2)
+    clock.advance(5)
+    assert app.run("handoff").status == "ok"
+    target = min(emails)
+    lead = next(r for r in fake.records("Lead") if r["Email"] == target)
+    twin = fake.seed(
+        "Lead",
+        {"LastName": "手入力", "Company": "別名の会社", "Email": "typed@example.jp"},
+    )
+    clock.advance(5)
+    fake.merge(twin, [lead["Id"]])
+    made = fake.convert_lead(twin)
+    assert made.opportunity_id is not None
+    clock.advance(5)
+    fake.edit(made.opportunity_id, {"StageName": "Closed Won", "Amount": 700000})
+    clock.advance(600)
+    assert app.run("outcomes").status == "ok"
+    won = wired.hubspot.get("contacts", emails[target]).properties
+    assert (won.get("outcome"), won.get("amount_won")) == ("won", "700000")
+    other = wired.hubspot.get("contacts", emails[max(emails)]).properties
+    assert other.get("outcome") != "won"
+    app.close()
