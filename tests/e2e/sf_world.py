@@ -60,6 +60,12 @@ base_url = "{hubspot}"
 token = "{hs_token}"
 lookback_seconds = 0
 
+# Short backoffs keep the faulty runs within the suite's time; the defaults
+# (1 s doubling to 60 s) outlast real outages.
+[ma.limits]
+backoff_base = 0.2
+backoff_max = 2
+
 [sfa]
 adapter = "salesforce"
 login_url = "{salesforce}"
@@ -140,6 +146,14 @@ class SalesforceWorld(Marketing):
         return sorted(
             c for c, ids in own.items() if contacts.get(c, {}).get("sfa_lead_id") in ids
         )
+
+    def statuses(self) -> dict[int, int]:
+        """How many API requests got each status since the log was cleared."""
+        rows = self.org("GET", "requests")["requests"]
+        counts: dict[int, int] = {}
+        for row in rows:
+            counts[int(row["status"])] = counts.get(int(row["status"]), 0) + 1
+        return counts
 
     def api_writes(self) -> int:
         """API requests that wrote to the org since the log was cleared."""
@@ -282,12 +296,18 @@ def salesforce_world(
     seed: int = 1,
     kinds: list[str] | None = None,
     slow_range: tuple[float, float] = (0.3, 1.5),
+    session_seconds: float = 7200.0,
 ) -> Iterator[SalesforceWorld]:
-    """Start HubSpot and the org (behind fault proxies when ``faults`` > 0)."""
+    """Start HubSpot and the org (behind fault proxies when ``faults`` > 0).
+
+    ``session_seconds`` is the org's session timeout: a few seconds make
+    tokens expire in the middle of a run (401 INVALID_SESSION_ID).
+    """
     with ExitStack() as stack:
         hs_url = start_hubspot(stack)
         argv = [sys.executable, "-m", "tests.fakes.salesforce", "--port", "0"]
         argv += ["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
+        argv += ["--session-seconds", str(session_seconds)]
         for name in CUSTOM_FIELDS:
             argv += ["--text-field", name]
         sf_proc, sf_url = start_server(argv, env={"PYTHONPATH": str(ROOT)}, cwd=ROOT)

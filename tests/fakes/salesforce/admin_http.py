@@ -16,7 +16,8 @@ Routes (JSON bodies and answers):
   contact_id?, opportunity_name?}`` -> ``{account_id, contact_id, opportunity_id}``
 - ``POST /__admin/merge`` ``{master_id, loser_ids}``
 - ``POST /__admin/delete`` ``{id}``
-- ``POST /__admin/expire-tokens``, ``POST /__admin/use-api`` ``{requests}``
+- ``POST /__admin/expire-tokens``, ``POST /__admin/use-api`` ``{requests}``,
+  ``POST /__admin/day-passes`` (the rolling 24 h usage is forgotten)
 - ``POST /__admin/inject`` ``{kind, status?, seconds?, times?, method?, path?}``
 - ``POST /__admin/instance-url`` ``{url}``: the ``instance_url`` token answers
   name from now on (a proxy in front of the org)
@@ -97,6 +98,10 @@ class AdminRoutes:
             fake.expire_tokens()
         elif route == "use-api":
             fake.use_api(int(body["requests"]))
+        elif route == "day-passes":
+            with fake._lock:
+                # Everything counted so far is older than the window from now.
+                fake.usage.used(fake.clock.time() + 86_400.0)
         elif route == "inject":
             fake.inject(
                 body["kind"],
