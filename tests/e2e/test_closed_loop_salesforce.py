@@ -28,9 +28,9 @@ def _report(name: str, **figures: object) -> None:
 
 def _hand_off(w: SalesforceWorld, contacts: int) -> dict[str, dict[str, str]]:
     seeded = w.seed(contacts)
-    # The one-time HubSpot setup is not what these scenarios are about: behind
-    # a faulty proxy it alone takes minutes of HubSpot backoff, so it runs
-    # with injection paused.
+    # The one-time HubSpot setup is not what these scenarios are about, and
+    # behind a faulty proxy its dozens of property creations would dominate
+    # the run (over a minute with HubSpot's default backoff): no faults then.
     for proxy in w.proxies:
         proxy.pause()
     w.cli_until_ok("setup", "hubspot")
