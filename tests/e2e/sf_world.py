@@ -14,10 +14,14 @@ closing, rejecting, merging. The final state of both systems is read there too.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import signal
+import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +30,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.faultproxy import FaultProxy
-from tests.e2e.procs import start_server, stop
+from tests.e2e.procs import child_env, start_server, stop
 from tests.e2e.world import (
     HERE,
     HS_TOKEN,
@@ -168,6 +172,36 @@ class SalesforceWorld(Marketing):
     def writes(self) -> tuple[int, int]:
         """Writes HubSpot and Salesforce received since the logs were cleared."""
         return self.hubspot_writes(), self.api_writes()
+
+    def cli_killed_when(
+        self, moment: Callable[[], bool], *args: str, timeout: float = 120
+    ) -> int:
+        """Run a command and SIGKILL it as soon as ``moment()`` holds.
+
+        ``moment`` is polled every 50 ms while the command runs; returns the
+        exit code (``-9`` when the kill landed).
+        """
+        argv = [sys.executable, "-m", "connector", "--config", str(self.config)]
+        proc = subprocess.Popen(  # noqa: S603 - argv comes from the test itself
+            [*argv, *args],
+            env=child_env(self.env),
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        try:
+            while proc.poll() is None and time.monotonic() < deadline:
+                if moment():
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    break
+                time.sleep(0.05)
+        finally:
+            if proc.poll() is None and time.monotonic() >= deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+        return proc.wait()
 
     # -- sales, as Salesforce users --------------------------------------------------
 
