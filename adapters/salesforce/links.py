@@ -9,7 +9,9 @@
   ``ConvertedOpportunityId`` among its fields, and the Contact it became lists
   the lead's id in ``merged_ids``, so the identity map treats the lead as an
   alias of the contact. The leads are looked up by the contact ids of each
-  batch (every converted lead once, when every contact is read).
+  batch (every converted lead once, when every contact is read). A contact
+  merged into another takes those leads along: the master lists them too
+  (their ``ConvertedContactId`` keeps naming the loser).
 - **Deal to person** (§13): an Opportunity carries ``PrimaryContactId`` (its
   primary OpportunityContactRole, else its first), ``ContactIds`` (every role's
   contact), ``ConvertedLeadId`` (the lead converted into it) and ``PersonId``

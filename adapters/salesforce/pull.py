@@ -351,9 +351,13 @@ class Puller:
         out = []
         for row in kept:
             record_id = str(row["Id"])
+            merged = self._merged.get(record_id, [])
+            # A merged-away contact takes its converted leads along: their
+            # ConvertedContactId still names the loser, never the master.
             aliases = (
-                *self._merged.get(record_id, ()),
+                *merged,
                 *converted.get(record_id, ()),
+                *(lead for loser in merged for lead in converted.get(loser, ())),
             )
             out.append(
                 to_record(
@@ -399,7 +403,10 @@ class Puller:
         if sobject != "Contact" or "Lead" not in self.sobjects or not live:
             return {}
         if not self._every_conversion:
-            return converted_into(self.client, live)
+            # The contacts merged into these too: their leads' ConvertedContactId
+            # keeps naming the merged-away contact.
+            losers = [loser for c in live for loser in self._merged.get(c, ())]
+            return converted_into(self.client, list(dict.fromkeys(live + losers)))
         if self._aliases is None:
             # Every contact is read: one query over the converted leads costs
             # less than a lookup per batch (a Bulk page holds 50,000 contacts).

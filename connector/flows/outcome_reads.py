@@ -74,10 +74,35 @@ def _resolve(
         )
     elif person is not None:
         probe = person
+        merged = _merged_owner(conn, record, resolver)
+        if merged is not None:
+            return Resolved(record, person, merged)
     else:
         return Resolved(record)
     found = resolver.find(conn, "sfa", record.entity, record.id, probe)
     return Resolved(record, person, found, deal=deal)
+
+
+def _merged_owner(
+    conn: Connection, record: Record, resolver: Resolver
+) -> Resolution | None:
+    """The person an unknown record is through an id the SFA merged into it.
+
+    A merge survivor (or the contact a lead became) may share nothing with
+    marketing's contact but the merged id; the handoff records the alias only
+    when it next reads the SFA, and the outcome must not wait for that: this
+    read moves the cursor past the record.
+    """
+    if not record.merged_ids:
+        return None
+    if resolver.linked(conn, "sfa", record.entity, record.id) is not None:
+        return None  # known already: the identity map decides
+    for alias in record.merged_ids:
+        owner = resolver.linked(conn, "sfa", record.entity, alias)
+        if owner is not None:
+            resolver.remember("sfa", record.entity, record.id, owner)
+            return Resolution(owner, "sfa_merge", None, False)
+    return None
 
 
 @dataclass

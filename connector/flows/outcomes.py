@@ -189,7 +189,10 @@ def _prepare(
         source=SourceRef("ma", ma_id),
         stage=final,
         stage_reason=reason,
-        attributes=_attributes(ctx, record, entry.deal, stage, reason),
+        attributes={
+            **_attributes(ctx, record, entry.deal, stage, reason),
+            **_sfa_link(conn, state, canonical),
+        },
         updated_at=record.updated_at,
     )
     fields = ctx.mappings.to_native(
@@ -280,6 +283,17 @@ def _attributes(
     if stage is Stage.REJECTED:
         attributes["rejected_reason"] = reason
     return attributes
+
+
+def _sfa_link(conn: Connection, state: PageState, canonical: str) -> dict[str, Any]:
+    """The SFA record marketing should link to: the one the handoff targets.
+
+    A converted lead lives on as its contact. Writing that id with the outcome
+    lets the loop settle in one round; otherwise the next handoff would see
+    marketing's outdated lead id and write it back on its own.
+    """
+    sfa_ids = state.people.person_ids(conn, canonical, "sfa")
+    return {"sfa_id": sfa_ids[0]} if sfa_ids else {}
 
 
 def _key(record: Record) -> str:

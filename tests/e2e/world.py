@@ -25,7 +25,15 @@ import httpx
 from tests.e2e.faultproxy import FaultProxy
 from tests.e2e.procs import run_cli, run_cli_killed_at, start_server, stop
 
-__all__ = ["Expected", "World", "world"]
+__all__ = [
+    "Expected",
+    "Marketing",
+    "World",
+    "blank",
+    "hubspot_proxy",
+    "start_hubspot",
+    "world",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -124,15 +132,17 @@ class Expected:
     rejected_reason: str | None = None
 
 
-@dataclass
-class World:
-    """The running fakes, the project folder and the ground truth."""
+@dataclass(kw_only=True)
+class Marketing:
+    """The HubSpot side, the project folder, the CLI and the ground truth.
+
+    Shared by the worlds of every SFA (AcmeSFA here, Salesforce in
+    :mod:`tests.e2e.sf_world`).
+    """
 
     folder: Path
     hubspot_url: str
-    sfa_url: str
     hubspot_api: str
-    sfa_api: str
     expected: dict[str, Expected] = field(default_factory=dict)
     """HubSpot contact id -> the outcome sales gave it."""
     env: dict[str, str] = field(default_factory=dict)
@@ -177,19 +187,13 @@ class World:
         """The project's config file."""
         return self.folder / "config.toml"
 
-    # -- the two systems --------------------------------------------------------
+    # -- HubSpot ------------------------------------------------------------------
 
     def hubspot(self, method: str, path: str, body: Any = None) -> Any:
         """Call the HubSpot fake's admin endpoints (no faults, no limits)."""
         response = httpx.request(
             method, f"{self.hubspot_api}{path}", json=body, timeout=60
         )
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def sfa(self, method: str, path: str, body: Any = None) -> Any:
-        """Call the AcmeSFA fake's admin endpoints."""
-        response = httpx.request(method, f"{self.sfa_api}{path}", json=body, timeout=60)
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -202,40 +206,18 @@ class World:
             if not r["archived"]
         }
 
-    def leads(self) -> list[dict[str, Any]]:
-        """Every AcmeSFA lead."""
-        return list(self.sfa("GET", "/__admin/state")["leads"])
-
-    def deals(self) -> list[dict[str, Any]]:
-        """Every AcmeSFA deal."""
-        return list(self.sfa("GET", "/__admin/state")["deals"])
-
-    def writes(self) -> tuple[int, int]:
-        """Write requests each fake received since the logs were cleared."""
-        hs_rows = self.hubspot("GET", "/__admin/requests")["requests"]
-        sfa_rows = self.sfa("GET", "/__admin/requests")["data"]
-        hs_writes = sum(
+    def hubspot_writes(self) -> int:
+        """Write requests HubSpot received since its log was cleared (no reads)."""
+        rows = self.hubspot("GET", "/__admin/requests")["requests"]
+        return sum(
             1
-            for r in hs_rows
+            for r in rows
             if r["method"] in ("POST", "PATCH")
             and not str(r["path"]).endswith("/search")
             and "/batch/read" not in str(r["path"])
         )
-        sfa_writes = sum(1 for r in sfa_rows if r["method"] == "POST")
-        return hs_writes, sfa_writes
 
-    def requests(self) -> tuple[int, int]:
-        """Requests each fake received since the logs were cleared."""
-        hs = self.hubspot("GET", "/__admin/requests")["requests"]
-        sfa = self.sfa("GET", "/__admin/requests")["data"]
-        return len(hs), len(sfa)
-
-    def clear_logs(self) -> None:
-        """Start counting requests afresh."""
-        self.hubspot("POST", "/__admin/requests/clear")
-        self.sfa("POST", "/__admin/requests/clear")
-
-    # -- marketing and sales, as people -----------------------------------------
+    # -- marketing, as people -----------------------------------------
 
     def seed(self, count: int, *, seed: int = 1) -> dict[str, dict[str, str]]:
         """Create ``count`` contacts: about 2 in 3 qualify; return id -> properties."""
@@ -257,6 +239,67 @@ class World:
             )
         answer = self.hubspot("POST", "/__admin/contacts", {"contacts": rows})
         return dict(zip(answer["ids"], rows, strict=True))
+
+    # -- judging ----------------------------------------------------------------
+
+    def outcome_mismatches(self) -> list[str]:
+        """Contacts whose HubSpot outcome differs from what sales did."""
+        contacts = self.contacts()
+        wrong = []
+        for contact, want in sorted(self.expected.items()):
+            props = contacts.get(contact, {})
+            got = Expected(
+                props.get("outcome") or "",
+                blank(props.get("amount_won")),
+                blank(props.get("loss_reason")),
+                blank(props.get("rejected_reason")),
+            )
+            ok = got.outcome == "open" if want.outcome == "open" else got == want
+            if not ok:
+                wrong.append(f"{contact}: want {want}, got {got}")
+        return wrong
+
+
+@dataclass(kw_only=True)
+class World(Marketing):
+    """The running fakes (HubSpot, AcmeSFA), the project folder and the truth."""
+
+    sfa_url: str
+    sfa_api: str
+
+    def sfa(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the AcmeSFA fake's admin endpoints."""
+        response = httpx.request(method, f"{self.sfa_api}{path}", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def leads(self) -> list[dict[str, Any]]:
+        """Every AcmeSFA lead."""
+        return list(self.sfa("GET", "/__admin/state")["leads"])
+
+    def deals(self) -> list[dict[str, Any]]:
+        """Every AcmeSFA deal."""
+        return list(self.sfa("GET", "/__admin/state")["deals"])
+
+    def writes(self) -> tuple[int, int]:
+        """Write requests each fake received since the logs were cleared."""
+        sfa_rows = self.sfa("GET", "/__admin/requests")["data"]
+        hs_writes = self.hubspot_writes()
+        sfa_writes = sum(1 for r in sfa_rows if r["method"] == "POST")
+        return hs_writes, sfa_writes
+
+    def requests(self) -> tuple[int, int]:
+        """Requests each fake received since the logs were cleared."""
+        hs = self.hubspot("GET", "/__admin/requests")["requests"]
+        sfa = self.sfa("GET", "/__admin/requests")["data"]
+        return len(hs), len(sfa)
+
+    def clear_logs(self) -> None:
+        """Start counting requests afresh."""
+        self.hubspot("POST", "/__admin/requests/clear")
+        self.sfa("POST", "/__admin/requests/clear")
+
+    # -- sales, as people -----------------------------------------------------
 
     def work_leads(self, *, seed: int = 2) -> None:
         """Sales works every lead to an outcome; the truth is kept per contact.
@@ -337,23 +380,6 @@ class World:
 
     # -- judging ----------------------------------------------------------------
 
-    def outcome_mismatches(self) -> list[str]:
-        """Contacts whose HubSpot outcome differs from what sales did."""
-        contacts = self.contacts()
-        wrong = []
-        for contact, want in sorted(self.expected.items()):
-            props = contacts.get(contact, {})
-            got = Expected(
-                props.get("outcome") or "",
-                _blank(props.get("amount_won")),
-                _blank(props.get("loss_reason")),
-                _blank(props.get("rejected_reason")),
-            )
-            ok = got.outcome == "open" if want.outcome == "open" else got == want
-            if not ok:
-                wrong.append(f"{contact}: want {want}, got {got}")
-        return wrong
-
     def snapshot(self) -> dict[str, Any]:
         """Both systems' business state without ids or timestamps, to compare runs."""
         leads = sorted(
@@ -386,11 +412,64 @@ class World:
         return {"leads": leads, "contacts": contacts}
 
 
-def _blank(value: Any) -> str | None:
+def blank(value: Any) -> str | None:
+    """A property as text, empty as None, ``12.0`` as ``12`` (HubSpot numbers)."""
     if value in (None, ""):
         return None
     text = str(value)
     return text[:-2] if text.endswith(".0") else text
+
+
+def start_hubspot(
+    stack: ExitStack, *, search_lag: float = 0.0, trace_echo: str = "omit"
+) -> str:
+    """Start the HubSpot fake as a process (stopped with ``stack``); its URL."""
+    proc, url = start_server(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.hubspot",
+            "--port",
+            "0",
+            "--token",
+            HS_TOKEN,
+            "--trace-echo",
+            trace_echo,
+            "--multi-status",
+            "create",
+            "--lifecycle",
+            "ignore",
+            "--search-lag-seconds",
+            str(search_lag),
+            "--burst-limit",
+            "190",
+        ],
+        env={"PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    stack.callback(stop, proc)
+    return url
+
+
+def hubspot_proxy(
+    url: str,
+    rate: float,
+    seed: int,
+    *,
+    kinds: list[str] | None = None,
+    slow_range: tuple[float, float] = (0.3, 1.5),
+) -> FaultProxy:
+    """A seeded fault proxy in front of HubSpot (429s with Retry-After, as HubSpot)."""
+    return FaultProxy(
+        url,
+        rate=rate,
+        seed=seed,
+        exclude=r"^/__admin",
+        retry_after=1,
+        hubspot_429=True,
+        kinds=kinds,
+        slow_range=slow_range,
+    )
 
 
 @contextmanager
@@ -411,30 +490,7 @@ def world(
     """
     env = {"PYTHONPATH": str(ROOT)}
     with ExitStack() as stack:
-        hs_proc, hs_url = start_server(
-            [
-                sys.executable,
-                "-m",
-                "tests.fakes.hubspot",
-                "--port",
-                "0",
-                "--token",
-                HS_TOKEN,
-                "--trace-echo",
-                trace_echo,
-                "--multi-status",
-                "create",
-                "--lifecycle",
-                "ignore",
-                "--search-lag-seconds",
-                str(search_lag),
-                "--burst-limit",
-                "190",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        stack.callback(stop, hs_proc)
+        hs_url = start_hubspot(stack, search_lag=search_lag, trace_echo=trace_echo)
         sfa_proc, sfa_url = start_server(
             [
                 sys.executable,
@@ -455,16 +511,7 @@ def world(
         proxies: list[FaultProxy] = []
         if faults > 0:
             hs_proxy = stack.enter_context(
-                FaultProxy(
-                    hs_url,
-                    rate=faults,
-                    seed=seed,
-                    exclude=r"^/__admin",
-                    retry_after=1,
-                    hubspot_429=True,
-                    kinds=kinds,
-                    slow_range=slow_range,
-                )
+                hubspot_proxy(hs_url, faults, seed, kinds=kinds, slow_range=slow_range)
             )
             sfa_proxy = stack.enter_context(
                 FaultProxy(
@@ -482,9 +529,9 @@ def world(
         project = tmp / "project"
         _write_project(project, hs_front, sfa_front, lookback=int(search_lag * 3))
         yield World(
-            project,
-            hs_front,
-            sfa_front,
+            folder=project,
+            hubspot_url=hs_front,
+            sfa_url=sfa_front,
             hubspot_api=hs_url,
             sfa_api=sfa_url,
             env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "200"},

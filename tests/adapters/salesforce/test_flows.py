@@ -229,3 +229,101 @@ def test_a_salesforce_leads_campaign_reaches_the_store(tmp_path: Path):
         ).one()
     assert tuple(row) == ("秋の展示会", "秋の展示会")
     app.close()
+
+
+def test_an_outcome_names_the_converted_contact_so_the_next_handoff_writes_nothing(
+    tmp_path: Path,
+):
+    """After a conversion the outcome names the record the handoff now targets.
+
+    Outcomes link the contact (and its opportunity) to the person, and the
+    handoff targets the person's first live SFA record. Had the outcome kept
+    marketing's old lead id, the handoff re-reading the contact the outcome
+    just changed would write the id back: a write caused only by our own
+    write, and a loop that needs a third round to go quiet.
+    """
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    config = _project(tmp_path, fake)
+    # Nothing marketing owns goes to Salesforce after the first handoff, so any
+    # later write is about the link alone.
+    fields = tmp_path / "mappings" / "fields.toml"
+    text = fields.read_text(encoding="utf-8")
+    text = text.replace('Status = { canonical = "stage", sync = "if_blank" }', "")
+    text = text.replace('sync = "always"', 'sync = "if_blank"')
+    fields.write_text(text, encoding="utf-8")
+    app = WiredApp.open(config, wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    emails = seed_contacts(wired.hubspot, 2)
+    clock.advance(5)
+    assert app.run("handoff").status == "ok"
+    target = min(emails)
+    lead = next(r for r in fake.records("Lead") if r["Email"] == target)
+    made = fake.convert_lead(lead["Id"])
+    assert made.opportunity_id is not None
+    clock.advance(5)
+    fake.edit(made.opportunity_id, {"StageName": "Closed Won", "Amount": 500000})
+    clock.advance(600)
+    assert app.run("outcomes").status == "ok"
+    won = wired.hubspot.get("contacts", emails[target]).properties
+    assert won["outcome"] == "won"
+    assert won["sfa_lead_id"] in (lead["Id"], made.contact_id)
+    clock.advance(600)
+    writes_before = _hubspot_writes(wired)
+    again = app.run("handoff")
+    assert again.status == "ok"
+    assert again.counts["written_back"] == 0
+    assert _hubspot_writes(wired) == writes_before
+    app.close()
+
+
+def _hubspot_writes(wired: Wired) -> int:
+    return sum(
+        1
+        for entry in wired.hubspot.log
+        if entry.method in ("POST", "PATCH")
+        and not entry.path.endswith("/search")
+        and "/batch/read" not in entry.path
+    )
+
+
+def test_the_outcome_of_a_merge_survivor_reaches_its_contact_without_a_handoff(
+    tmp_path: Path,
+):
+    """Sales merged our lead into a twin it typed in, then won the twin.
+
+    The twin shares neither e-mail nor Connector_Id__c with marketing's
+    contact: only the merge (``merged_ids``) ties them. The handoff records
+    merges only when it next reads the SFA, and the outcomes run that comes
+    first moves its cursor past the twin, so it must follow the merge itself.
+    """
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    app = WiredApp.open(_project(tmp_path, fake), wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    emails = seed_contacts(wired.hubspot, 2)
+    clock.advance(5)
+    assert app.run("handoff").status == "ok"
+    target = min(emails)
+    lead = next(r for r in fake.records("Lead") if r["Email"] == target)
+    twin = fake.seed(
+        "Lead",
+        {"LastName": "手入力", "Company": "別名の会社", "Email": "typed@example.jp"},
+    )
+    clock.advance(5)
+    fake.merge(twin, [lead["Id"]])
+    made = fake.convert_lead(twin)
+    assert made.opportunity_id is not None
+    clock.advance(5)
+    fake.edit(made.opportunity_id, {"StageName": "Closed Won", "Amount": 700000})
+    clock.advance(600)
+    assert app.run("outcomes").status == "ok"
+    won = wired.hubspot.get("contacts", emails[target]).properties
+    assert (won.get("outcome"), won.get("amount_won")) == ("won", "700000")
+    other = wired.hubspot.get("contacts", emails[max(emails)]).properties
+    assert other.get("outcome") != "won"
+    app.close()

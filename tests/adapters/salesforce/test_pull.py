@@ -150,6 +150,33 @@ def test_a_converted_lead_is_an_alias_of_its_contact_and_its_deal(fake, clock, a
         assert deal.fields["PrimaryContactId"] is None
 
 
+def test_a_contact_merged_away_takes_the_lead_it_was_converted_from_along(
+    fake, clock, adapter
+):
+    """Lead -> contact, then that contact merged into an older one (§8).
+
+    The lead's ConvertedContactId keeps naming the merged-away contact, so
+    only the master can say the lead is now its alias; the loser is not
+    handed out, so if the master listed the loser alone the lead would be
+    tied to nobody.
+    """
+    (lead,) = seed_leads(fake, 1)
+    clock.advance(1)
+    cursor = [p.cursor for p in adapter.pull("persons", None)][-1]
+    clock.advance(1)
+    made = fake.convert_lead(lead)
+    older = fake.seed(
+        "Contact", {"LastName": "古い連絡先", "AccountId": made.account_id}
+    )
+    clock.advance(1)
+    fake.merge(older, [made.contact_id])
+    clock.advance(1)
+    records = {r.id: r for p in adapter.pull("persons", cursor) for r in p.records}
+    assert made.contact_id not in records
+    assert fake.record(lead)["ConvertedContactId"] == made.contact_id
+    assert set(records[older].merged_ids) == {made.contact_id, lead}
+
+
 def test_a_contact_role_added_later_reads_its_deal_again(fake, clock, adapter):
     """A new contact role leaves the opportunity alone; the deals pull still sees it."""
     account = fake.seed("Account", {"Name": "取引先"})
