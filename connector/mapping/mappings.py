@@ -66,6 +66,9 @@ class Mappings:
     _readers: dict[tuple[str, str], tuple[_Reader, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _writers: dict[tuple[str, str], tuple[_Writer, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def handoff_stage(self) -> Stage:
@@ -237,14 +240,22 @@ class Mappings:
         source_time = canonical_updated_at or canonical.updated_at
         vocab = self.vocabularies.get((system, entity))
         result: dict[str, Any] = {}
-        for rule in self.fields.get((system, entity), ()):
-            if not rule.writes:
-                continue
-            raw = tuple(_canonical_value(canonical, name) for name in rule.canonical)
-            value: Any = raw[0] if len(raw) == 1 else raw
-            if rule.canonical == ("stage",) and value is not None:
+        writers = self._writers.get((system, entity))
+        if writers is None:
+            writers = self._writers[(system, entity)] = tuple(
+                _Writer(rule, rule.canonical == ("stage",), _vocab_field(vocab, rule))
+                for rule in self.fields.get((system, entity), ())
+                if rule.writes
+            )
+        for writer in writers:
+            rule = writer.rule
+            if len(rule.canonical) == 1:
+                value: Any = _canonical_value(canonical, rule.canonical[0])
+            else:
+                value = tuple(_canonical_value(canonical, n) for n in rule.canonical)
+            if writer.stage and value is not None:
                 stage = Stage(value)
-                if vocab is not None and rule.native == (vocab.field,):
+                if vocab is not None and writer.vocab_field:
                     value = vocab.to_native(stage)
                     if value is None:
                         continue  # no native value means "leave the stage alone"
@@ -313,6 +324,23 @@ class _Reader:
     rule: FieldRule
     single: str | None
     targets: tuple[tuple[bool, str, Transform | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """One writing rule, planned once per mapping version.
+
+    ``stage``: it writes the canonical stage; ``vocab_field``: its one native
+    field is the stage vocabulary's, so the stage is written in its words.
+    """
+
+    rule: FieldRule
+    stage: bool
+    vocab_field: bool
+
+
+def _vocab_field(vocab: Vocabulary | None, rule: FieldRule) -> bool:
+    return vocab is not None and rule.native == (vocab.field,)
 
 
 def _canonical_value(record: Person | Deal, name: str) -> Any:
