@@ -15,6 +15,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -125,7 +126,21 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
         return datetime.combine(value, time(), zone)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    raw = str(value)
+    if len(raw) > 100:
+        return _parse_text.__wrapped__(raw, zone)  # no long keys in the cache
+    return _parse_text(raw, zone)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(raw: str, zone: ZoneInfo) -> datetime:
+    """:func:`parse_datetime` of a text, cached.
+
+    Exports repeat their timestamps (one bulk edit, one close date), and
+    strptime is the costly part of mapping a deal. Errors are not cached: they
+    are raised again each time.
+    """
+    text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if text.isdigit() and len(text) >= 10:
         if not text.isascii() or len(text) not in (10, 13):
             raise TransformError(

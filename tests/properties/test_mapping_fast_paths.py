@@ -6,7 +6,8 @@ and entity. All of it exists only for speed, so each is checked against the
 definition it replaces: the chain against its steps applied one by one (each
 from ``TRANSFORMS``), the read plan against reading every rule with
 ``FieldRule.read_value`` and coercing each part as ``_COERCE`` says, the write
-plan against the loop over every field rule it replaced.
+plan against the loop over every field rule it replaced, and the cached
+timestamp parse against the uncached one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +26,7 @@ from connector.errors import RecordInvalidError
 from connector.mapping import load_mappings
 from connector.mapping.fields import should_write
 from connector.mapping.mappings import _COERCE, Mappings, _spread
+from connector.mapping.parsers import _parse_text, parse_datetime
 from connector.mapping.transform_types import TransformContext, TransformError
 from connector.mapping.transforms import TRANSFORMS, compile_chain
 from connector.records import Person, SourceRef, Stage
@@ -265,3 +268,22 @@ def test_to_native_writes_as_every_rule_says(
     except TransformError:
         want = ("invalid", None)
     assert _same(got, want)
+
+
+DATE_TEXT = st.one_of(
+    st.text(alphabet="0123456789-/:. TZ+年月日", max_size=25),
+    st.text(alphabet="０１２３４５６７８９／：　2026-10-01T09:30", max_size=25),
+    st.sampled_from(["2026/11/01 9:00", "2026-10-01T09:00:00.000+09:00", "1767225600"]),
+)
+
+
+@given(DATE_TEXT)
+def test_a_cached_timestamp_parses_as_the_uncached_one(text: str) -> None:
+    """Asked twice (cached) or not cached and NFKC-folded first, as before."""
+    zone = ZoneInfo("Asia/Tokyo")
+    first = _outcome(lambda v: parse_datetime(v, zone), text)
+    plain = _outcome(
+        lambda v: _parse_text.__wrapped__(unicodedata.normalize("NFKC", v), zone), text
+    )
+    assert first == plain
+    assert _outcome(lambda v: parse_datetime(v, zone), text) == plain
