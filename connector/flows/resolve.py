@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from connector.matching import Keys, Matcher, person_keys
-from connector.records import Person
+from connector.records import Person, SourceRef
 from connector.store import identity
 from connector.store.people import iter_persons
 
@@ -94,7 +94,10 @@ class Resolver:
     ) -> Resolution | None:
         known = self.linked(conn, system, entity, record_id)
         if known is not None:
-            self.matcher.add_keys(known, keys)
+            if self.matcher.keys(known) != keys:
+                # Re-indexing the same keys would change nothing: a replay of
+                # linked records (most of an outcomes run) skips it.
+                self.matcher.add_keys(known, keys)
             return Resolution(known, "identity_map", None, False)
         match = self.matcher.match(keys)
         if match is None:
@@ -165,8 +168,6 @@ class Resolver:
 
 
 def _person_from_row(row: dict[str, object]) -> Person:
-    from connector.records import SourceRef
-
     def text(key: str) -> str | None:
         value = row.get(key)
         return None if value is None else str(value)
