@@ -127,19 +127,6 @@ def parse_datetime(value: Any, zone: ZoneInfo) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), zone)
     raw = str(value)
-    if len(raw) > 100:
-        return _parse_text.__wrapped__(raw, zone)  # no long keys in the cache
-    return _parse_text(raw, zone)
-
-
-@lru_cache(maxsize=8192)
-def _parse_text(raw: str, zone: ZoneInfo) -> datetime:
-    """:func:`parse_datetime` of a text, cached.
-
-    Exports repeat their timestamps (one bulk edit, one close date), and
-    strptime is the costly part of mapping a deal. Errors are not cached: they
-    are raised again each time.
-    """
     text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if text.isdigit() and len(text) >= 10:
         if not text.isascii() or len(text) not in (10, 13):
@@ -151,16 +138,10 @@ def _parse_text(raw: str, zone: ZoneInfo) -> datetime:
         return datetime.fromtimestamp(seconds, UTC)
     if len(text) > 64:
         raise TransformError(f"{text[:40]!r}... is too long to be a date")
-    parsed: datetime | None = None
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed: datetime | None = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
+        parsed = _by_format(text)
     if parsed is None:
         raise TransformError(
             f"{text[:40]!r} is not a date (use ISO 8601, epoch ms or 2026/10/01 09:30)"
@@ -169,6 +150,22 @@ def _parse_text(raw: str, zone: ZoneInfo) -> datetime:
         # Years 1 and 9999 with an offset cannot even be compared or stored in UTC.
         raise TransformError(f"{text[:40]!r} is not a date between 1900 and 2999")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+@lru_cache(maxsize=4096)
+def _by_format(text: str) -> datetime | None:
+    """The first of :data:`_DATE_FORMATS` that reads ``text``, or None; cached.
+
+    strptime is the costly part of mapping an SFA export's row, and exports
+    repeat their non-ISO timestamps (one bulk edit, one close date). ISO 8601
+    is read without the cache: it is fast, and API timestamps rarely repeat.
+    """
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def datetime_(ctx: TransformContext, timezone: str | None = None) -> Transform:
