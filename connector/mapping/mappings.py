@@ -156,7 +156,7 @@ class Mappings:
         """The reading rules of one system and entity, with what each needs decided.
 
         Built once per version: deciding per value whether a rule reads, where its
-        parts go and how they are coerced was about a third of mapping a record.
+        parts go and how they are coerced cost more than the transforms did.
         """
         readers = []
         for rule in self.fields.get((system, entity), ()):
