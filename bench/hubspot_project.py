@@ -11,11 +11,14 @@ import csv
 import shutil
 from pathlib import Path
 
-__all__ = ["write_project"]
+__all__ = ["SQLITE_STATE", "write_config", "write_project"]
+
+SQLITE_STATE = "sqlite:///state/connector.db"
+"""The default state store: a SQLite file in the project's ``state`` folder."""
 
 _CONFIG = """
 [state]
-url = "sqlite:///state/connector.db"
+url = "{state}"
 
 [mappings]
 dir = "mappings"
@@ -52,6 +55,13 @@ enabled = false
 _SFA_COLUMNS = ["id", "last_name", "first_name", "company", "email", "status"]
 
 
+def write_config(folder: Path, url: str, token: str, state: str = SQLITE_STATE) -> None:
+    """Write ``config.toml``: the fake at ``url``, the state store at ``state``."""
+    (folder / "config.toml").write_text(
+        _CONFIG.format(url=url, token=token, state=state), encoding="utf-8"
+    )
+
+
 def write_project(folder: Path, root: Path, url: str, token: str) -> None:
     """Write config, mappings and the SFA's lead export into ``folder``."""
     mappings = folder / "mappings"
@@ -65,9 +75,7 @@ def write_project(folder: Path, root: Path, url: str, token: str) -> None:
     cut = stages.index("# --- Sales force automation")
     sfa_part = (e2e / "stages_sfa.toml").read_text(encoding="utf-8")
     (mappings / "stages.toml").write_text(stages[:cut] + sfa_part, encoding="utf-8")
-    (folder / "config.toml").write_text(
-        _CONFIG.format(url=url, token=token), encoding="utf-8"
-    )
+    write_config(folder, url, token)
     with (folder / "sfa_leads.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([*_SFA_COLUMNS, "updated_at"])

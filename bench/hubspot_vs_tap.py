@@ -27,9 +27,11 @@ calling the tap's ``main`` (the installed files are not edited). Its catalog is
 written here, selecting the same properties as the connector's pull.
 
 The CLI row runs ``connector backfill handoff --since 2000-01-01 --dry-run`` as
-a user does, on a fresh SQLite state, against the same fake and a CSV SFA of
-2,000 leads (half of them the same people): reading, mapping, matching and
-qualifying every contact. Its CPU is the process's (user + system).
+a user does, on a fresh SQLite state (``--state postgresql``: a fresh schema in
+``CONNECTOR_TEST_PG_URL``'s database, dropped after the run), against the same
+fake and a CSV SFA of 2,000 leads (half of them the same people): reading,
+mapping, matching and qualifying every contact. Its CPU is the process's (user +
+system).
 """
 
 from __future__ import annotations
@@ -51,11 +53,14 @@ from typing import Any
 import httpx
 
 from bench.hubspot_clients import PROPERTIES
-from bench.hubspot_project import write_project
+from bench.hubspot_project import write_config, write_project
 from tests.e2e.procs import start_server, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "pat-na1-bench-0000"  # noqa: S105 - the fake's token
+PG_URL = os.environ.get(
+    "CONNECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 TAP_RUNNER = """
 import json, sys, time
 started = time.perf_counter()
@@ -203,7 +208,7 @@ def _tap(python: str, url: str, work: Path) -> Row:
     return run
 
 
-def _cli(code: Path, url: str, work: Path) -> Row:
+def _cli(code: Path, url: str, work: Path, state: str) -> Row:
     folder = work / f"cli-{code.name}"
     write_project(folder, ROOT, url, TOKEN)
     env = {**os.environ, "PYTHONPATH": str(code)}
@@ -213,11 +218,23 @@ def _cli(code: Path, url: str, work: Path) -> Row:
     def run() -> dict[str, float]:
         shutil.rmtree(folder / "state", ignore_errors=True)
         (folder / "state").mkdir()
+        schema = None
+        if state == "postgresql":
+            # A fresh schema per run, as the SQLite row gets a fresh file.
+            schema = f"bench_{os.urandom(6).hex()}"
+            _pg(f'CREATE SCHEMA "{schema}"')
+            write_config(
+                folder, url, TOKEN, f"{PG_URL}?options=-csearch_path%3D{schema}"
+            )
         _requests(url)
         startup, _ = _timed(
             [sys.executable, "-m", "connector", "--version"], env, folder
         )
-        done, wall = _timed(command, env, folder)
+        try:
+            done, wall = _timed(command, env, folder)
+        finally:
+            if schema is not None:
+                _pg(f'DROP SCHEMA "{schema}" CASCADE')
         return {
             "records": float(_pulled(done.stdout)),
             "requests": _requests(url),
@@ -227,6 +244,15 @@ def _cli(code: Path, url: str, work: Path) -> Row:
         }
 
     return run
+
+
+def _pg(sql: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(sql))
+    engine.dispose()
 
 
 def _pulled(output: str) -> int:
@@ -264,6 +290,12 @@ def main() -> None:
     parser.add_argument("--tap-python", default="/tmp/taphs-venv/bin/python")  # noqa: S108
     parser.add_argument("--baseline-rev", help="also run the connector rows at REV")
     parser.add_argument("--rows", default="backfill,catch-up,search,tap,cli")
+    parser.add_argument(
+        "--state",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the CLI row's state store (PostgreSQL: CONNECTOR_TEST_PG_URL)",
+    )
     args = parser.parse_args()
     wanted = set(args.rows.split(","))
     env = {"PYTHONPATH": str(ROOT)}
@@ -300,8 +332,8 @@ def main() -> None:
                     rows.append(
                         (
                             label,
-                            "CLI: backfill handoff --dry-run",
-                            _cli(code, url, work),
+                            f"CLI: backfill handoff --dry-run ({args.state})",
+                            _cli(code, url, work, args.state),
                         )
                     )
             tap_note = None

@@ -7,8 +7,10 @@ happened to do. ``mappings/qualification.toml`` states it in numbers, and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,10 +131,46 @@ class Qualification(BaseModel):
             )
         return values
 
+    @cached_property
+    def compiled(self) -> _Compiled:
+        """What :func:`explain` derives from the rule, derived once, not per lead."""
+        signals = tuple(
+            (
+                s.label or s.field,
+                s.field,
+                s.op,
+                s.value,
+                str(s.value).lower() if isinstance(s.value, bool | str) else None,
+            )
+            for s in self.any_of
+        )
+        return _Compiled(
+            required=tuple((name, f"{name} present") for name in self.required),
+            signals=signals,
+            wanted=", ".join(f"{s.field} {s.op} {s.value}" for s in self.any_of),
+            excluded=frozenset(d.lower() for d in self.exclude.email_domains),
+            competitors=frozenset(d.lower() for d in self.exclude.competitor_domains),
+        )
+
     def native_fields(self) -> list[str]:
         """The native MA fields the signals and the context read."""
         names = [s.field for s in self.any_of] + [c.field for c in self.context]
         return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A rule's labels, lowered values and domain sets (see Qualification.compiled).
+
+    ``signals`` holds (label, field, op, value, the value lowered when it is
+    text or a flag).
+    """
+
+    required: tuple[tuple[str, str], ...]
+    signals: tuple[tuple[str, str, str, float | str | bool, str | None], ...]
+    wanted: str
+    excluded: frozenset[str]
+    competitors: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +200,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _compare(actual: Any, op: str, expected: float | str | bool) -> bool:
+_NUMERIC: dict[str, Callable[[float, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+
+def _compare(
+    actual: Any, op: str, expected: float | str | bool, lowered: str | None = None
+) -> bool:
+    """``actual op expected``: as text for a text or flag, else as a number.
+
+    ``lowered`` is ``str(expected).lower()`` when the caller has it already.
+    """
     if isinstance(expected, bool | str):
         left = _text(actual).lower()
-        right = str(expected).lower()
+        right = str(expected).lower() if lowered is None else lowered
         return (
             (left == right) if op == "==" else (left != right) if op == "!=" else False
         )
@@ -173,14 +227,7 @@ def _compare(actual: Any, op: str, expected: float | str | bool) -> bool:
         number = float(_text(actual).replace(",", ""))
     except ValueError:
         return False
-    return {
-        ">=": number >= expected,
-        ">": number > expected,
-        "==": number == expected,
-        "!=": number != expected,
-        "<=": number <= expected,
-        "<": number < expected,
-    }[op]
+    return _NUMERIC[op](number, expected)
 
 
 def explain(
@@ -211,39 +258,37 @@ def explain(
                 f"score is {score if score is not None else 'unset'}",
             )
         )
-    for name in rule.required:
+    compiled = rule.compiled
+    for name, label in compiled.required:
         value = getattr(person, name, None) or person.attributes.get(name)
-        results.append(
-            RuleResult(f"{name} present", bool(value), f"{name} = {value!r}")
-        )
-    if rule.any_of:
+        results.append(RuleResult(label, bool(value), f"{name} = {value!r}"))
+    if compiled.signals:
         hits = [
-            s.label or s.field
-            for s in rule.any_of
-            if _compare(native.get(s.field, ""), s.op, s.value)
+            label
+            for label, field, op, value, lowered in compiled.signals
+            if _compare(native.get(field, ""), op, value, lowered)
         ]
-        wanted = ", ".join(f"{s.field} {s.op} {s.value}" for s in rule.any_of)
         results.append(
             RuleResult(
-                f"any of: {wanted}",
+                f"any of: {compiled.wanted}",
                 bool(hits),
                 f"matched: {', '.join(hits)}" if hits else "no signal matched",
             )
         )
     domain = (person.email or "").rsplit("@", 1)[-1].lower()
-    excluded = {d.lower() for d in rule.exclude.email_domains}
-    competitors = {d.lower() for d in rule.exclude.competitor_domains}
     results.append(
         RuleResult(
             "not a free-mail or excluded domain",
-            domain not in excluded,
+            domain not in compiled.excluded,
             f"domain is {domain or 'unset'}",
         )
     )
-    if competitors:
+    if compiled.competitors:
         results.append(
             RuleResult(
-                "not a competitor", domain not in competitors, f"domain {domain}"
+                "not a competitor",
+                domain not in compiled.competitors,
+                f"domain {domain}",
             )
         )
     if rule.exclude.stages:

@@ -48,10 +48,8 @@ class Stage(StrEnum):
     @property
     def rank(self) -> int | None:
         """Position on the main line (0 = awareness), or None for a side state."""
-        try:
-            return FUNNEL_ORDER.index(self)
-        except ValueError:
-            return None
+        # A dict, not FUNNEL_ORDER.index: qualifying asks this of every record.
+        return _RANKS.get(self)
 
     @property
     def is_side_state(self) -> bool:
@@ -84,6 +82,8 @@ FUNNEL_ORDER: tuple[Stage, ...] = (
     Stage.WON,
 )
 """The main line of the funnel, first to last."""
+
+_RANKS: dict[Stage, int] = {stage: rank for rank, stage in enumerate(FUNNEL_ORDER)}
 
 OUTCOMES: tuple[str, ...] = ("open", "won", "lost", "rejected")
 """Every value of the ``outcome`` a flow writes to marketing: ``setup`` creates

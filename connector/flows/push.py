@@ -19,6 +19,10 @@ __all__ = ["MAX_FIELD_BYTES", "invalid_reason", "push_isolating"]
 MAX_FIELD_BYTES = 1_000_000
 """A field bigger than this is refused before sending (no CRM keeps it whole)."""
 
+_SURELY_SMALL = MAX_FIELD_BYTES // 4
+"""No character takes more than 4 bytes in UTF-8: text this short is never too big,
+so it is not encoded to find out."""
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -28,9 +32,10 @@ def invalid_reason(fields: Mapping[str, Any], *, email_field: str | None) -> str
     for name, value in fields.items():
         if not isinstance(value, str):
             continue
-        size = len(value.encode("utf-8", "surrogatepass"))
-        if size > MAX_FIELD_BYTES:
-            return f"field {name!r} is {size:,} bytes (limit {MAX_FIELD_BYTES:,})"
+        if len(value) > _SURELY_SMALL:
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > MAX_FIELD_BYTES:
+                return f"field {name!r} is {size:,} bytes (limit {MAX_FIELD_BYTES:,})"
         if _CONTROL.search(value):
             return f"field {name!r} contains control characters"
     if email_field:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from connector.matching import Matcher
-from connector.records import Person
+from connector.matching import Keys, Matcher, person_keys
+from connector.records import Person, SourceRef
 from connector.store import identity
 from connector.store.people import iter_persons
 
@@ -83,18 +83,30 @@ class Resolver:
         self, conn: Connection, system: str, entity: str, record_id: str, person: Person
     ) -> Resolution | None:
         """The canonical person of a record by link or matching, or None."""
+        return self._find(conn, system, entity, record_id, self._keys(person))
+
+    def _keys(self, person: Person) -> Keys:
+        # Built once per record: matching and indexing it need the same keys.
+        return person_keys(person, self.matcher.rules)
+
+    def _find(
+        self, conn: Connection, system: str, entity: str, record_id: str, keys: Keys
+    ) -> Resolution | None:
         known = self.linked(conn, system, entity, record_id)
         if known is not None:
-            self.matcher.add(known, person)
+            if self.matcher.keys(known) != keys:
+                # Re-indexing the same keys would change nothing: a replay of
+                # linked records (most of an outcomes run) skips it.
+                self.matcher.add_keys(known, keys)
             return Resolution(known, "identity_map", None, False)
-        match = self.matcher.match(person)
+        match = self.matcher.match(keys)
         if match is None:
             return None
         return self._keep(
             system,
             entity,
             record_id,
-            person,
+            keys,
             match.key,
             match.rule,
             match.score,
@@ -105,14 +117,15 @@ class Resolver:
         self, conn: Connection, system: str, entity: str, record_id: str, person: Person
     ) -> Resolution:
         """Like :meth:`find`, but a record nobody knows becomes a new person."""
-        found = self.find(conn, system, entity, record_id, person)
+        keys = self._keys(person)
+        found = self._find(conn, system, entity, record_id, keys)
         if found is not None:
             return found
         return self._keep(
             system,
             entity,
             record_id,
-            person,
+            keys,
             identity.new_canonical_id(),
             "new",
             None,
@@ -124,7 +137,7 @@ class Resolver:
         system: str,
         entity: str,
         record_id: str,
-        person: Person,
+        keys: Keys,
         canonical: str,
         rule: str,
         score: float | None,
@@ -133,7 +146,7 @@ class Resolver:
     ) -> Resolution:
         self._pending[(system, entity, record_id)] = canonical
         self._linked.setdefault(canonical, set()).add((system, entity, record_id))
-        self.matcher.add(canonical, person)
+        self.matcher.add_keys(canonical, keys)
         return Resolution(canonical, rule, score, is_new)
 
     def remember(
@@ -155,8 +168,6 @@ class Resolver:
 
 
 def _person_from_row(row: dict[str, object]) -> Person:
-    from connector.records import SourceRef
-
     def text(key: str) -> str | None:
         value = row.get(key)
         return None if value is None else str(value)

@@ -63,6 +63,12 @@ class Mappings:
     _coercions: dict[str, Transform] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _readers: dict[tuple[str, str], tuple[_Reader, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _writers: dict[tuple[str, str], tuple[_Writer, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def handoff_stage(self) -> Stage:
@@ -107,16 +113,35 @@ class Mappings:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         values: dict[str, Any] = {}
         attributes: dict[str, Any] = {}
-        for rule in self.fields.get((record.system, entity), ()):
-            if not rule.reads:
-                continue
+        fields = record.fields
+        readers = self._readers.get((record.system, entity))
+        if readers is None:
+            readers = self._readers[(record.system, entity)] = self._plan(
+                record.system, entity
+            )
+        for reader in readers:
+            rule = reader.rule
             try:
-                value = rule.read_value(record.fields)
-                parts = _spread(value, len(rule.canonical))
-                for name, part in zip(rule.canonical, parts, strict=True):
-                    part = self._coerce(name, part)
-                    if name.startswith("attributes."):
-                        attributes[name.removeprefix("attributes.")] = part
+                if reader.single is not None:
+                    raw = fields.get(reader.single)
+                    if isinstance(raw, str) and not raw.strip():
+                        raw = None
+                    value = rule.read(raw)
+                else:
+                    value = rule.read_value(fields)
+                if len(reader.targets) == 1:
+                    parts: tuple[Any, ...] = (value,)
+                else:
+                    parts = _spread(value, len(reader.targets))
+                for (attribute, name, coerce), part in zip(
+                    reader.targets, parts, strict=True
+                ):
+                    if isinstance(part, str) and not part.strip():
+                        part = None
+                    elif coerce is not None and part is not None:
+                        part = coerce(part)
+                    if attribute:
+                        attributes[name] = part
                     else:
                         values[name] = part
             except TransformError as exc:
@@ -127,17 +152,36 @@ class Mappings:
             values["updated_at"] = record.updated_at
         return values, attributes
 
-    def _coerce(self, name: str, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        kind = _COERCE.get(name)
-        if kind is None or value is None:
-            return value
+    def _plan(self, system: str, entity: str) -> tuple[_Reader, ...]:
+        """The reading rules of one system and entity, with what each needs decided.
+
+        Built once per version: deciding per value whether a rule reads, where its
+        parts go and how they are coerced cost more than the transforms did.
+        """
+        readers = []
+        for rule in self.fields.get((system, entity), ()):
+            if not rule.reads:
+                continue
+            targets = []
+            for name in rule.canonical:
+                kind = _COERCE.get(name)
+                coerce = None if kind is None else self._coercion(kind)
+                if name.startswith("attributes."):
+                    targets.append((True, name.removeprefix("attributes."), coerce))
+                else:
+                    targets.append((False, name, coerce))
+            single = (
+                rule.native[0] if rule.const is None and len(rule.native) == 1 else None
+            )
+            readers.append(_Reader(rule, single, tuple(targets)))
+        return tuple(readers)
+
+    def _coercion(self, kind: str) -> Transform:
         coerce = self._coercions.get(kind)
         if coerce is None:
             # Compiled once per kind: compiling per value was a third of mapping.
             coerce = self._coercions[kind] = compile_chain([kind], self.context)
-        return coerce(value)
+        return coerce
 
     def _stage(self, record: Record, entity: str) -> Stage | None:
         vocab = self.vocabularies.get((record.system, entity))
@@ -196,14 +240,22 @@ class Mappings:
         source_time = canonical_updated_at or canonical.updated_at
         vocab = self.vocabularies.get((system, entity))
         result: dict[str, Any] = {}
-        for rule in self.fields.get((system, entity), ()):
-            if not rule.writes:
-                continue
-            raw = tuple(_canonical_value(canonical, name) for name in rule.canonical)
-            value: Any = raw[0] if len(raw) == 1 else raw
-            if rule.canonical == ("stage",) and value is not None:
+        writers = self._writers.get((system, entity))
+        if writers is None:
+            writers = self._writers[(system, entity)] = tuple(
+                _Writer(rule, rule.canonical == ("stage",), _vocab_field(vocab, rule))
+                for rule in self.fields.get((system, entity), ())
+                if rule.writes
+            )
+        for writer in writers:
+            rule = writer.rule
+            if len(rule.canonical) == 1:
+                value: Any = _canonical_value(canonical, rule.canonical[0])
+            else:
+                value = tuple(_canonical_value(canonical, n) for n in rule.canonical)
+            if writer.stage and value is not None:
                 stage = Stage(value)
-                if vocab is not None and rule.native == (vocab.field,):
+                if vocab is not None and writer.vocab_field:
                     value = vocab.to_native(stage)
                     if value is None:
                         continue  # no native value means "leave the stage alone"
@@ -259,6 +311,36 @@ class Mappings:
     def check_move(self, current: Stage | None, new: Stage) -> StageMove:
         """Whether a record may move from ``current`` to ``new`` (see StageRules)."""
         return self.rules.check_move(current, new)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """One reading rule, planned once per mapping version.
+
+    ``single`` is its one native field (None: a const, or several fields);
+    ``targets`` holds, per canonical part, (is an attribute, name, coercion).
+    """
+
+    rule: FieldRule
+    single: str | None
+    targets: tuple[tuple[bool, str, Transform | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """One writing rule, planned once per mapping version.
+
+    ``stage``: it writes the canonical stage; ``vocab_field``: its one native
+    field is the stage vocabulary's, so the stage is written in its words.
+    """
+
+    rule: FieldRule
+    stage: bool
+    vocab_field: bool
+
+
+def _vocab_field(vocab: Vocabulary | None, rule: FieldRule) -> bool:
+    return vocab is not None and rule.native == (vocab.field,)
 
 
 def _canonical_value(record: Person | Deal, name: str) -> Any:

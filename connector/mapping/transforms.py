@@ -62,17 +62,26 @@ def _upper(_: TransformContext) -> Transform:
     return lift_text(str.upper)
 
 
-def _nfkc(_: TransformContext) -> Transform:
+def _nfkc_text(text: str) -> str:
     # NFKC folds full-width ASCII and digits (ＡＢＣ１２３) and half-width katakana
-    # into their usual forms; Unicode guarantees it is idempotent.
-    return lift_text(lambda s: unicodedata.normalize("NFKC", s))
+    # into their usual forms; Unicode guarantees it is idempotent. ASCII text is
+    # already in NFKC, and most e-mail addresses are ASCII: skip the call.
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _nfkc(_: TransformContext) -> Transform:
+    return lift_text(_nfkc_text)
 
 
 _SPACES = re.compile(r"\s+")
 
 
+def _collapse_text(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
 def _collapse_spaces(_: TransformContext) -> Transform:
-    return lift_text(lambda s: _SPACES.sub(" ", s).strip())
+    return lift_text(_collapse_text)
 
 
 def _blank_to_none(_: TransformContext) -> Transform:
@@ -207,6 +216,16 @@ TRANSFORMS: dict[str, Callable[..., Transform]] = {
 }
 """Every transform a mapping file may name, by name."""
 
+_TEXT_STEPS: dict[str, Callable[[str], str]] = {
+    "trim": str.strip,
+    "lower": str.lower,
+    "upper": str.upper,
+    "nfkc": _nfkc_text,
+    "collapse_spaces": _collapse_text,
+}
+"""The argument-free transforms that map text to text: a run of them in a chain
+is fused into one lifted function (one None check, one call per step)."""
+
 _POSITIONAL = {
     "e164": "region",
     "phone_national": "region",
@@ -252,7 +271,23 @@ def compile_chain(specs: Sequence[Any], ctx: TransformContext) -> Transform:
     Raises:
         ValueError: an unknown transform or a bad argument, saying which.
     """
-    steps = [_one(spec, ctx) for spec in specs]
+    steps: list[Transform] = []
+    texts: list[Callable[[str], str]] = []
+    for spec in specs:
+        if isinstance(spec, str) and spec in _TEXT_STEPS:
+            texts.append(_TEXT_STEPS[spec])
+            continue
+        if texts:
+            steps.append(lift_text(_fused(texts)))
+            texts = []
+        steps.append(_one(spec, ctx))
+    if texts:
+        steps.append(lift_text(_fused(texts)))
+    if not steps:
+        return _identity
+    if len(steps) == 1:
+        # Every record runs every field's chain: no loop for the common case.
+        return steps[0]
 
     def chain(value: Any) -> Any:
         for step in steps:
@@ -260,3 +295,28 @@ def compile_chain(specs: Sequence[Any], ctx: TransformContext) -> Transform:
         return value
 
     return chain
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _fused(texts: Sequence[Callable[[str], str]]) -> Callable[[str], str]:
+    """Text steps applied left to right, as one function (lift_text already ran)."""
+    if len(texts) == 1:
+        return texts[0]
+    if len(texts) == 2:
+        first, second = texts
+
+        def two(text: str) -> str:
+            return second(first(text))
+
+        return two
+    steps = tuple(texts)
+
+    def many(text: str) -> str:
+        for step in steps:
+            text = step(text)
+        return text
+
+    return many

@@ -17,7 +17,7 @@ from typing_extensions import override
 from connector.matching.compare import Match, NameCounts, compile_rules
 from connector.matching.config import MatchRules
 from connector.matching.gc_pause import cycle_collector_paused
-from connector.matching.keys import Keys, block_values, person_keys
+from connector.matching.keys import BlockValue, Keys, block_values, person_keys
 from connector.matching.levels import compare_all
 from connector.matching.model import Frequencies, Model, frequency_bits, probability
 from connector.matching.model_batch import fit_model
@@ -54,6 +54,7 @@ class Matcher:
         self._records: dict[str, Keys] = {}
         self._blocks: list[dict[int, _Bucket]] = [{} for _ in self._kinds]
         self._names: Counter[str] | None = Counter() if rules.counts_names else None
+        self._last: tuple[Keys, list[tuple[BlockValue, ...]]] | None = None
 
     def __len__(self) -> int:
         return len(self._records)
@@ -74,8 +75,8 @@ class Matcher:
             self._fitted.frequencies.add(keys)
         if self._names is not None and keys.name:
             self._names[keys.name] += 1
-        for blocks, kind in zip(self._blocks, self._kinds, strict=True):
-            for value in block_values(keys, kind):
+        for blocks, values in zip(self._blocks, self._values(keys), strict=True):
+            for value in values:
                 hashed = hash(value)
                 bucket = blocks.get(hashed)
                 if bucket is None:
@@ -110,6 +111,19 @@ class Matcher:
                     if len(bucket) == 1:
                         blocks[hashed] = bucket[0]
 
+    def _values(self, keys: Keys) -> list[tuple[BlockValue, ...]]:
+        """The block values of ``keys`` per kind, kept for the last keys asked.
+
+        A flow matches a lead and then indexes the same keys: the second call
+        reuses the first's values instead of building every block value again.
+        """
+        last = self._last
+        if last is not None and last[0] is keys:
+            return last[1]
+        values = [block_values(keys, kind) for kind in self._kinds]
+        self._last = (keys, values)
+        return values
+
     def keys(self, key: str) -> Keys | None:
         """The normalised keys indexed under ``key``, if any."""
         return self._records.get(key)
@@ -125,10 +139,10 @@ class Matcher:
         tokens = set(keys.tokens)
         records = self._records
         found: set[str] = set()
-        for blocks, kind, limit in zip(
-            self._blocks, self._kinds, self._limits, strict=True
+        for blocks, values, limit in zip(
+            self._blocks, self._values(keys), self._limits, strict=True
         ):
-            for value in block_values(keys, kind):
+            for value in values:
                 bucket = blocks.get(hash(value))
                 if bucket is None:
                     continue

@@ -61,6 +61,9 @@ _ITAIJI = str.maketrans(
         "祐": "佑",
     }
 )
+# Both folds in one table, one pass: no katakana is an old kanji, and neither
+# table's results are keys of the other, so one translate equals the two in turn.
+_FOLD: dict[int, str | int | None] = {**_KATAKANA_TO_HIRAGANA, **_ITAIJI}
 _NAME_DROP = str.maketrans(dict.fromkeys("・･.,、，\u3000_-", " "))
 _HONORIFICS = ("様", "さま", "さん", "殿")
 
@@ -71,8 +74,10 @@ def fold_text(value: str) -> str:
     Full-width ASCII and half-width kana both become their standard forms under
     NFKC; folding katakana onto hiragana lets ヤマダ and やまだ agree.
     """
-    text = unicodedata.normalize("NFKC", value).casefold()
-    return text.translate(_KATAKANA_TO_HIRAGANA).translate(_ITAIJI)
+    if value.isascii():
+        # ASCII is already NFKC, and has no kana or kanji to fold.
+        return value.lower()
+    return unicodedata.normalize("NFKC", value).casefold().translate(_FOLD)
 
 
 @lru_cache(maxsize=65536)

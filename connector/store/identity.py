@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -115,9 +114,17 @@ def new_canonical_id() -> str:
     with _RANDOM_LOCK:
         if not _RANDOM:
             _RANDOM.extend(os.urandom(16 * 256))
-        raw = bytes(_RANDOM[:16])
+        raw = _RANDOM[:16]
         del _RANDOM[:16]
-    return str(uuid.UUID(bytes=raw, version=4))
+    return _uuid4_text(raw)
+
+
+def _uuid4_text(raw: bytearray) -> str:
+    """``str(uuid.UUID(bytes=raw, version=4))`` without building the UUID object."""
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 _RANDOM = bytearray()
