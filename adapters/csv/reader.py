@@ -224,6 +224,33 @@ def _rows_inside(taken: list[str], width: int, delimiter: str) -> bool:
     return width > 2 and any(line.count(delimiter) >= width - 1 for line in taken[1:-1])
 
 
+def _quote_in_bare_cell(text: str, delimiter: str, quotechar: str) -> bool:
+    """Whether a cell that does not start with a quote holds one (RFC 4180 bars it).
+
+    Only records spanning several lines are scanned, so its cost does not matter.
+    """
+    quoted, at_start = False, True
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if quoted:
+            if char == quotechar:
+                if index + 1 < size and text[index + 1] == quotechar:
+                    index += 1  # a doubled quote inside the cell
+                else:
+                    quoted, at_start = False, False
+        elif char == quotechar:
+            if not at_start:
+                return True
+            quoted = True
+        elif char in (delimiter, "\r", "\n"):
+            at_start = True
+        else:
+            at_start = False
+        index += 1
+    return False
+
+
 def _rows(
     reader: Any,
     lines: _Lines,
@@ -266,6 +293,9 @@ def _rows(
             # A quoted cell closes on the record's last line; a last line with no
             # quote means the file ended inside the cell (`R2,,,"` then `R3,,,`).
             or quotechar not in taken[-1]
+            # A stray quote closed by the opening quote of a real cell leaves that
+            # cell's closing quote inside an unquoted one (`R4,",,` + `R5,",0",`).
+            or _quote_in_bare_cell("".join(taken), delimiter, quotechar)
         ):
             # A quote opened on this line closes lines later: stray, not a cell.
             yield RowError(

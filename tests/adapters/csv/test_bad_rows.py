@@ -264,3 +264,23 @@ def test_a_quote_left_open_at_the_end_of_a_row_costs_only_that_row(
     assert set(rows) == {"R1", "R3"}
     assert rows["R3"].line == 4
     assert [error.location for error in errors] == ["export.csv:3"]
+
+
+def test_a_stray_quote_closed_by_the_next_rows_quoted_cell_costs_only_its_row(
+    tmp_path,
+):
+    """`R4,",,` then `R5,,",0",`: the stray quote is closed by R5's own cell.
+
+    The record has the header's four cells, but R5's closing quote is left inside
+    an unquoted cell, which RFC 4180 bars: R4 is reported, R5 is read.
+    """
+    path = tmp_path / "leads.csv"
+    path.write_bytes(
+        "id,氏名,会社名,メモ\r\nR3,,,\r\nR4,\",,\r\nR5,,\",0\",\r\n".encode()
+    )
+    rows = list(read_rows(path, encoding="utf-8"))
+    good = {r.cells["id"]: r.cells for r in rows if isinstance(r, CsvRow)}
+    bad = [r for r in rows if isinstance(r, RowError)]
+    assert sorted(good) == ["R3", "R5"]
+    assert good["R5"]["会社名"] == ",0"
+    assert [e.location for e in bad] == ["leads.csv:3"]
