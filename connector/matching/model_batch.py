@@ -18,8 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy
-
 from connector.matching.batch import Cluster, assemble, blocks_of
 from connector.matching.config import MatchRules
 from connector.matching.gc_pause import cycle_collector_paused
@@ -113,6 +111,8 @@ def _pair_codes(keys: Sequence[Keys], rules: MatchRules) -> Any:
     a flat array and deduplicated by sorting, which at a million records costs
     8 bytes a pair where a set of Python ints cost about 70.
     """
+    import numpy  # here, not at import: the live matcher never needs it
+
     total = len(keys)
     codes = array("q")
     append = codes.append
@@ -149,6 +149,8 @@ def _candidates(
     kinds = _kinds(rules)
     comparisons = comparisons_for(rules.model_fields)
     codes = _pair_codes(keys, rules)
+    import numpy
+
     if keep_pairs:
         found.codes = codes
         found.patterns = numpy.empty(len(codes), dtype=numpy.int32)
