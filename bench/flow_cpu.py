@@ -33,6 +33,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench.revs import export_rev
+
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("map", "resolve", "qualify", "write")
 
@@ -121,18 +123,6 @@ def _worker(folder: Path, count: int, repeat: int) -> dict[str, float]:
     return {step: best[step] * 1e6 / count for step in STEPS}
 
 
-def _export(rev: str, into: Path) -> Path:
-    code = into / f"code-{rev}"
-    code.mkdir()
-    archive = subprocess.run(  # noqa: S603 - fixed git command
-        ["git", "-C", str(ROOT), "archive", rev],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)  # noqa: S603, S607
-    return code
-
-
 def main() -> None:
     """Measure every code tree in its own process; print µs per record per step."""
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
@@ -147,7 +137,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="flow-cpu-") as name:
         work = Path(name)
-        codes = [(rev, _export(rev, work)) for rev in args.baseline_rev]
+        codes = [(rev, export_rev(rev, work)) for rev in args.baseline_rev]
         codes.append(("working tree", ROOT))
         best = [dict.fromkeys(STEPS, float("inf")) for _ in codes]
         for round_ in range(args.repeat):

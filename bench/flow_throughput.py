@@ -39,13 +39,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from bench.revs import export_rev
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
@@ -202,21 +203,6 @@ def _print_profile(profiler: Any) -> None:
     stats.sort_stats("tottime").print_stats(20)
 
 
-def _export(rev: str, into: Path) -> Path:
-    """The tree of commit ``rev`` in a folder (``git archive``: no worktree)."""
-    archive = into / "code.tar"
-    with archive.open("wb") as handle:
-        subprocess.run(  # noqa: S603 - fixed git command
-            ["git", "-C", str(ROOT), "archive", rev],  # noqa: S607
-            check=True,
-            stdout=handle,
-        )
-    code = into / "code"
-    with tarfile.open(archive) as tar:
-        tar.extractall(code, filter="data")
-    return code
-
-
 def _store_url(backend: str, folder: Path) -> tuple[str, str | None]:
     if backend == "sqlite":
         return f"sqlite:///{folder / 'state.db'}", None
@@ -297,7 +283,7 @@ def main() -> None:
         generate(leads, args.records)
         codes: list[tuple[str, Path]] = []
         if args.baseline_rev:
-            codes.append((args.baseline_rev, _export(args.baseline_rev, tmp)))
+            codes.append((args.baseline_rev, export_rev(args.baseline_rev, tmp)))
         codes.append(("working tree", ROOT))
         if args.profile:
             r = measure(

@@ -54,6 +54,7 @@ import httpx
 
 from bench.hubspot_clients import PROPERTIES
 from bench.hubspot_project import write_config, write_project
+from bench.revs import export_rev
 from tests.e2e.procs import start_server, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,22 +263,6 @@ def _pulled(output: str) -> int:
     raise SystemExit(f"no summary in the CLI output:\n{output[-2000:]}")
 
 
-def _export(rev: str, into: Path) -> Path:
-    code = into / f"code-{rev}"
-    code.mkdir()
-    archive = subprocess.run(  # noqa: S603 - fixed git command
-        ["git", "-C", str(ROOT), "archive", rev],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(  # noqa: S603 - fixed tar command
-        ["tar", "-x", "-C", str(code)],  # noqa: S607
-        input=archive,
-        check=True,
-    )
-    return code
-
-
 def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -316,7 +301,9 @@ def main() -> None:
             work = Path(name)
             codes = [("working tree", ROOT)]
             if args.baseline_rev:
-                codes.insert(0, (args.baseline_rev, _export(args.baseline_rev, work)))
+                codes.insert(
+                    0, (args.baseline_rev, export_rev(args.baseline_rev, work))
+                )
             rows: list[tuple[str, str, Row]] = []
             for label, code in codes:
                 for kind, what in (

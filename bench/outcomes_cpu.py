@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.revs import export_rev
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 _CONFIG = """
@@ -116,18 +118,6 @@ def _cli(code: Path, folder: Path, *args: str) -> tuple[str, float]:
     return done.stdout, cpu
 
 
-def _export(rev: str, into: Path) -> Path:
-    code = into / f"code-{rev}"
-    code.mkdir()
-    archive = subprocess.run(  # noqa: S603 - fixed git command
-        ["git", "-C", str(ROOT), "archive", rev],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)  # noqa: S603, S607
-    return code
-
-
 def _written(folder: Path) -> str:
     """A digest of the MA import files the run wrote (names carry times)."""
     digest = hashlib.sha256()
@@ -150,7 +140,7 @@ def main() -> None:
         _cli(ROOT, folder, "backfill", "handoff", "--since", "2000-01-01", "--json")
         filled = work / "after-handoff.db"
         shutil.copy(folder / "state" / "connector.db", filled)
-        codes = [(rev, _export(rev, work)) for rev in args.baseline_rev]
+        codes = [(rev, export_rev(rev, work)) for rev in args.baseline_rev]
         codes.append(("working tree", ROOT))
         runs: list[list[dict[str, object]]] = [[] for _ in codes]
         for round_ in range(args.rounds):
