@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def export_rev(rev: str, into: Path) -> Path:
-    """The tree of ``rev`` (``git archive``) under ``into``; the repository is untouched."""
+    """The tree of ``rev`` under ``into``, by ``git archive`` (the repo untouched)."""
     code = into / f"code-{rev}"
     code.mkdir()
     archive = subprocess.run(  # noqa: S603 - fixed git command
