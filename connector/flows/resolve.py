@@ -94,7 +94,7 @@ class Resolver:
     ) -> Resolution | None:
         known = self.linked(conn, system, entity, record_id)
         if known is not None:
-            if self.matcher.keys(known) != keys:
+            if entity == "persons" and self.matcher.keys(known) != keys:
                 # Re-indexing the same keys would change nothing: a replay of
                 # linked records (most of an outcomes run) skips it.
                 self.matcher.add_keys(known, keys)
@@ -146,7 +146,10 @@ class Resolver:
     ) -> Resolution:
         self._pending[(system, entity, record_id)] = canonical
         self._linked.setdefault(canonical, set()).add((system, entity, record_id))
-        self.matcher.add_keys(canonical, keys)
+        if entity == "persons":
+            # A deal's probe (its contact's e-mail and company) finds a person;
+            # indexing it would replace that person's name and phone keys.
+            self.matcher.add_keys(canonical, keys)
         return Resolution(canonical, rule, score, is_new)
 
     def remember(

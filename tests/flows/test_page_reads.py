@@ -82,3 +82,39 @@ def test_preloaded_links_hold_for_the_page_only(store: StateStore) -> None:
         later = resolver.find(conn, "ma", "persons", "7", nobody)
     assert later is not None
     assert later.canonical_id == "c1"
+
+
+def test_a_deal_found_through_its_contact_leaves_the_persons_keys_indexed(
+    store: StateStore,
+) -> None:
+    """A deal's probe holds only e-mail and company; the person keeps all its keys.
+
+    Indexing the probe in the person's place would drop the name and phone keys
+    for the rest of the run, so a later lead sharing only those would be missed.
+    """
+    matcher = Matcher(load_match_rules(ROOT / "mappings" / "matching.toml"))
+    resolver = Resolver(matcher)
+    person = Person(
+        SourceRef("ma", "1"),
+        email="hanako.yamada@kaisha.co.jp",
+        first_name="花子",
+        last_name="山田",
+        company="株式会社カイシャ",
+        phone="03-1234-5678",
+    )
+    probe = Person(
+        SourceRef("sfa", "D-9"),
+        email="hanako.yamada@kaisha.co.jp",
+        company="株式会社カイシャ",
+    )
+    with store.read() as conn:
+        made = resolver.resolve(conn, "ma", "persons", "1", person)
+        indexed = matcher.keys(made.canonical_id)
+        deal = resolver.find(conn, "sfa", "deals", "D-9", probe)
+        again = resolver.find(conn, "sfa", "deals", "D-9", probe)
+    assert deal is not None
+    assert again is not None
+    assert deal.canonical_id == again.canonical_id == made.canonical_id
+    assert indexed is not None
+    assert indexed.phone is not None
+    assert matcher.keys(made.canonical_id) == indexed
