@@ -331,17 +331,22 @@ def salesforce_world(
     kinds: list[str] | None = None,
     slow_range: tuple[float, float] = (0.3, 1.5),
     session_seconds: float = 7200.0,
+    session_requests: int | None = None,
 ) -> Iterator[SalesforceWorld]:
     """Start HubSpot and the org (behind fault proxies when ``faults`` > 0).
 
     ``session_seconds`` is the org's session timeout: a few seconds make
     tokens expire in the middle of a run (401 INVALID_SESSION_ID).
+    ``session_requests`` ends each token after that many API calls, so the
+    expiry lands mid-run however fast the machine is.
     """
     with ExitStack() as stack:
         hs_url = start_hubspot(stack)
         argv = [sys.executable, "-m", "tests.fakes.salesforce", "--port", "0"]
         argv += ["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
         argv += ["--session-seconds", str(session_seconds)]
+        if session_requests is not None:
+            argv += ["--session-requests", str(session_requests)]
         for name in CUSTOM_FIELDS:
             argv += ["--text-field", name]
         sf_proc, sf_url = start_server(argv, env={"PYTHONPATH": str(ROOT)}, cwd=ROOT)

@@ -206,18 +206,19 @@ def _clean_snapshot(tmp_path: Path, contacts: int) -> dict[str, object]:
 def test_faults_expired_sessions_and_the_api_limit_end_equal_to_a_clean_run(
     tmp_path: Path,
 ) -> None:
-    """20 % network faults, 3-second sessions, a spent daily allocation: same end.
+    """20 % network faults, short sessions, a spent daily allocation: same end.
 
     The proxies answer 5xx and 429 bursts, stall, and drop connections before
-    and after the fake applied a write. Sessions last 3 s, so tokens expire in
-    the middle of runs (401 INVALID_SESSION_ID). Other integrations spend the
+    and after the fake applied a write. Sessions last 3 s or 4 API calls,
+    whichever ends first, so tokens expire in the middle of runs (401
+    INVALID_SESSION_ID) on a fast machine too. Other integrations spend the
     org's daily allocation before the outcomes run (403 REQUEST_LIMIT_EXCEEDED):
     it stops, and once the window has moved on the admin runs it again, meeting
     two ConcurrentRequests 403s on the way.
     """
     clean = _clean_snapshot(tmp_path, 60)
     with salesforce_world(
-        tmp_path / "faulty", faults=0.2, seed=7, session_seconds=3
+        tmp_path / "faulty", faults=0.2, seed=7, session_seconds=3, session_requests=4
     ) as w:
         seeded = _hand_off(w, 60)
         w.work_leads()

@@ -5,7 +5,7 @@ Usage::
     python -m tests.fakes.salesforce --port 0 [--client-id ID --client-secret S]
         [--text-field Lead.Rejected_Reason__c ...] [--unique-external-ids]
         [--duplicate-rules alert|block|off] [--daily-api-limit N]
-        [--session-seconds N]
+        [--session-seconds N] [--session-requests N]
 
 It prints ``LISTENING http://127.0.0.1:PORT`` once it accepts connections; that
 URL is both the login host and (until ``/__admin/instance-url`` moves it) the
@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--duplicate-rules", choices=("off", "alert", "block"), default="alert")
     add("--daily-api-limit", type=int, default=100_000)
     add("--session-seconds", type=float, default=7200.0)
+    add("--session-requests", type=int, default=None)
     return parser
 
 
@@ -78,6 +79,7 @@ def build(args: argparse.Namespace, instance_url: str) -> FakeSalesforce:
         duplicate_rules={"Lead": rules, "Contact": rules},
         daily_api_limit=args.daily_api_limit,
         session_seconds=args.session_seconds,
+        session_requests=args.session_requests,
     )
 
 

@@ -45,6 +45,7 @@ class Session:
     user_id: str
     issued: float
     expires: float
+    calls_left: int | None = None
 
 
 class Sessions:
@@ -57,7 +58,12 @@ class Sessions:
         """A new token for ``user_id``."""
         now = org.clock.time()
         token = f"{org.org_id[:15]}!AQ{secrets.token_urlsafe(72)}"
-        session = Session(user_id, now, now + org.options.session_seconds)
+        session = Session(
+            user_id,
+            now,
+            now + org.options.session_seconds,
+            org.options.session_requests,
+        )
         self.by_token[token] = session
         return token, session
 
@@ -66,6 +72,10 @@ class Sessions:
         session = self.by_token.get(token or "")
         if session is None or now >= session.expires:
             return None
+        if session.calls_left is not None:
+            if session.calls_left <= 0:
+                return None
+            session.calls_left -= 1
         return session.user_id
 
     def expire_all(self, now: float) -> None:

@@ -57,6 +57,9 @@ class Options:
     when None, signatures are not checked (tests that inject a signer)."""
     session_seconds: float = 7200.0
     """Token lifetime from issue [U: org setting, default 2 h]."""
+    session_requests: int | None = None
+    """Tests only: a token also stops working after this many API calls, so an
+    expiry lands mid-run however fast the run is (no real org does this)."""
 
     # -- limits (§1, §11) ---------------------------------------------------------
     daily_api_limit: int = 100_000

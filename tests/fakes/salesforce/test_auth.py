@@ -224,3 +224,13 @@ def test_retired_version_is_gone_and_unknown_is_not_found(
             headers={"authorization": f"Bearer {token}"},
         )
     assert response.status_code == status
+
+
+def test_a_token_can_end_after_a_number_of_api_calls() -> None:
+    """session_requests: the seventh call with a six-call token is a 401."""
+    fake = FakeSalesforce(clock=FakeClock(), session_requests=6)
+    with api_client(fake) as api:
+        statuses = [api.get("/limits").status_code for _ in range(7)]
+        refused = api.get("/limits")
+    assert statuses == [200] * 6 + [401]
+    assert refused.json() == INVALID_SESSION
