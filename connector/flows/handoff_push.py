@@ -7,7 +7,7 @@ A refused lead is dead-lettered with the SFA's reason; the rest of the page goes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -169,6 +169,18 @@ def _writeback(
     only_ids = Person(source=item.person.source, attributes=attributes)
     native = ctx.mappings.to_native("ma", "persons", only_ids, current=None)
     fields = {k: v for k, v in native.items() if v not in (None, "")}
-    if not fields:
+    if not fields or _already_there(item.record.fields, fields):
         return []
     return [WriteOp(key=writeback_key(item.key), fields=fields, id=item.record.id)]
+
+
+def _already_there(current: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
+    """Whether the MA record as pulled holds every value the write-back would set.
+
+    A lead whose SFA record is updated in place keeps its id: writing it back
+    again would cost an MA write per push and change nothing.
+    """
+    return all(
+        k in current and current[k] is not None and str(current[k]) == str(v)
+        for k, v in fields.items()
+    )

@@ -327,3 +327,40 @@ def test_the_outcome_of_a_merge_survivor_reaches_its_contact_without_a_handoff(
     other = wired.hubspot.get("contacts", emails[max(emails)]).properties
     assert other.get("outcome") != "won"
     app.close()
+
+
+def test_an_updated_lead_whose_id_marketing_has_costs_no_write_back(tmp_path: Path):
+    """Marketing edits a handed-off contact; the lead is updated, HubSpot not written.
+
+    The contact already carries the lead's id, so writing it back after the
+    update would be an MA write per pushed lead that changes nothing.
+    """
+    clock = FakeClock()
+    wired = Wired.build(clock)
+    fake = FakeSalesforce(clock=clock)
+    config = _project(tmp_path, fake)
+    # Marketing owns the company name here, so its edit updates the lead.
+    fields = tmp_path / "mappings" / "fields.toml"
+    text = fields.read_text(encoding="utf-8")
+    owned = 'Company = { canonical = "company", read = ["nfkc"], sync = "always" }'
+    text = text.replace(owned.replace('"always"', '"if_blank"'), owned)
+    fields.write_text(text, encoding="utf-8")
+    app = WiredApp.open(config, wired)
+    app.transports["sfa"] = fake.transport()
+    app.setup_hubspot()
+    emails = seed_contacts(wired.hubspot, 2)
+    clock.advance(5)
+    assert app.run("handoff").status == "ok"
+    target = min(emails)
+    clock.advance(60)
+    contact = wired.hubspot.store.objects["contacts"][emails[target]]
+    wired.hubspot.store.update(contact, {"company": "株式会社あたらしい"})
+    clock.advance(600)
+    writes_before = _hubspot_writes(wired)
+    again = app.run("handoff")
+    assert again.status == "ok", again.message
+    lead = next(r for r in fake.records("Lead") if r["Email"] == target)
+    assert lead["Company"] == "株式会社あたらしい"
+    assert again.counts["written_back"] == 0
+    assert _hubspot_writes(wired) == writes_before
+    app.close()
