@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -121,14 +122,32 @@ enabled = false
     return config
 
 
-def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path):
-    """MQLs become leads keyed by Connector_Id__c; a converted, won deal comes back."""
+def _open(
+    tmp_path: Path,
+    *,
+    sfa_extra: str = "",
+    edit_fields: Callable[[str], str] | None = None,
+) -> tuple[FakeClock, Wired, FakeSalesforce, WiredApp]:
+    """The project against both fakes, with HubSpot set up.
+
+    ``edit_fields`` rewrites the project's fields.toml before it is opened.
+    """
     clock = FakeClock()
     wired = Wired.build(clock)
     fake = FakeSalesforce(clock=clock)
-    app = WiredApp.open(_project(tmp_path, fake), wired)
+    config = _project(tmp_path, fake, sfa_extra=sfa_extra)
+    if edit_fields is not None:
+        fields = tmp_path / "mappings" / "fields.toml"
+        fields.write_text(edit_fields(fields.read_text(encoding="utf-8")), "utf-8")
+    app = WiredApp.open(config, wired)
     app.transports["sfa"] = fake.transport()
     app.setup_hubspot()
+    return clock, wired, fake, app
+
+
+def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path):
+    """MQLs become leads keyed by Connector_Id__c; a converted, won deal comes back."""
+    clock, wired, fake, app = _open(tmp_path)
     emails = seed_contacts(wired.hubspot, 3)
     clock.advance(5)
     first = app.run("handoff")
@@ -191,13 +210,8 @@ def test_handoff_then_outcomes_close_the_loop_through_salesforce(tmp_path: Path)
 
 def test_a_salesforce_leads_campaign_reaches_the_store(tmp_path: Path):
     """With campaigns on, sales' own lead is stored with its responded campaign."""
-    clock = FakeClock()
-    wired = Wired.build(clock)
-    fake = FakeSalesforce(clock=clock)
-    config = _project(tmp_path, fake, sfa_extra="[sfa.campaigns]\nenabled = true\n")
-    app = WiredApp.open(config, wired)
-    app.transports["sfa"] = fake.transport()
-    app.setup_hubspot()
+    campaigns = "[sfa.campaigns]\nenabled = true\n"
+    clock, wired, fake, app = _open(tmp_path, sfa_extra=campaigns)
     lead = fake.seed(
         "Lead",
         {"LastName": "営業", "Company": "直販", "Email": "own@example.jp"},
@@ -242,20 +256,14 @@ def test_an_outcome_names_the_converted_contact_so_the_next_handoff_writes_nothi
     just changed would write the id back: a write caused only by our own
     write, and a loop that needs a third round to go quiet.
     """
-    clock = FakeClock()
-    wired = Wired.build(clock)
-    fake = FakeSalesforce(clock=clock)
-    config = _project(tmp_path, fake)
-    # Nothing marketing owns goes to Salesforce after the first handoff, so any
-    # later write is about the link alone.
-    fields = tmp_path / "mappings" / "fields.toml"
-    text = fields.read_text(encoding="utf-8")
-    text = text.replace('Status = { canonical = "stage", sync = "if_blank" }', "")
-    text = text.replace('sync = "always"', 'sync = "if_blank"')
-    fields.write_text(text, encoding="utf-8")
-    app = WiredApp.open(config, wired)
-    app.transports["sfa"] = fake.transport()
-    app.setup_hubspot()
+
+    def link_only(text: str) -> str:
+        # Nothing marketing owns goes to Salesforce after the first handoff, so
+        # any later write is about the link alone.
+        text = text.replace('Status = { canonical = "stage", sync = "if_blank" }', "")
+        return text.replace('sync = "always"', 'sync = "if_blank"')
+
+    clock, wired, fake, app = _open(tmp_path, edit_fields=link_only)
     emails = seed_contacts(wired.hubspot, 2)
     clock.advance(5)
     assert app.run("handoff").status == "ok"
@@ -299,12 +307,7 @@ def test_the_outcome_of_a_merge_survivor_reaches_its_contact_without_a_handoff(
     merges only when it next reads the SFA, and the outcomes run that comes
     first moves its cursor past the twin, so it must follow the merge itself.
     """
-    clock = FakeClock()
-    wired = Wired.build(clock)
-    fake = FakeSalesforce(clock=clock)
-    app = WiredApp.open(_project(tmp_path, fake), wired)
-    app.transports["sfa"] = fake.transport()
-    app.setup_hubspot()
+    clock, wired, fake, app = _open(tmp_path)
     emails = seed_contacts(wired.hubspot, 2)
     clock.advance(5)
     assert app.run("handoff").status == "ok"
@@ -335,19 +338,13 @@ def test_an_updated_lead_whose_id_marketing_has_costs_no_write_back(tmp_path: Pa
     The contact already carries the lead's id, so writing it back after the
     update would be an MA write per pushed lead that changes nothing.
     """
-    clock = FakeClock()
-    wired = Wired.build(clock)
-    fake = FakeSalesforce(clock=clock)
-    config = _project(tmp_path, fake)
-    # Marketing owns the company name here, so its edit updates the lead.
-    fields = tmp_path / "mappings" / "fields.toml"
-    text = fields.read_text(encoding="utf-8")
     owned = 'Company = { canonical = "company", read = ["nfkc"], sync = "always" }'
-    text = text.replace(owned.replace('"always"', '"if_blank"'), owned)
-    fields.write_text(text, encoding="utf-8")
-    app = WiredApp.open(config, wired)
-    app.transports["sfa"] = fake.transport()
-    app.setup_hubspot()
+
+    def marketing_owns_company(text: str) -> str:
+        # Marketing owns the company name here, so its edit updates the lead.
+        return text.replace(owned.replace('"always"', '"if_blank"'), owned)
+
+    clock, wired, fake, app = _open(tmp_path, edit_fields=marketing_owns_company)
     emails = seed_contacts(wired.hubspot, 2)
     clock.advance(5)
     assert app.run("handoff").status == "ok"
