@@ -92,10 +92,6 @@ class Frequencies:
         self.agreeing = self.agreeing or [Counter() for _ in range(self.size)]
         self.sharing = self.sharing or [Counter() for _ in range(self.size)]
 
-    def count(self, index: int, value: str) -> int:
-        """Records carrying ``value`` in counted field ``index``."""
-        return self.counts[index].get(value, 0) >> 1
-
     def add(self, keys: Keys, sign: int = 1) -> None:
         """Count one record's values (``sign=-1`` to forget them)."""
         self.records += sign
